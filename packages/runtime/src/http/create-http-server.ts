@@ -7,12 +7,25 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { ErrorCode, GraphError } from '@switchboard/wire';
 import { registerErrorRendering } from './render-error.js';
+
+/** Graph API versions served (reference §0: v18.0 to v26.0 are the ones SDKs use today). */
+export const MIN_GRAPH_MAJOR = 18;
+export const MAX_GRAPH_MAJOR = 26;
+const VERSION_PREFIX = /^\/v(\d{1,3})\.(\d{1,2})(?=\/|\?|$)/;
+
+export function stripVersion(url: string): string {
+  const stripped = url.replace(VERSION_PREFIX, '');
+  return stripped === '' || stripped.startsWith('?') ? `/${stripped}` : stripped;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The request body exactly as received, for signature checks. */
     rawBody: Buffer | undefined;
+    /** The Graph API version segment the caller used ("v23.0"), if any. */
+    graphVersion: string | undefined;
   }
 }
 
@@ -21,6 +34,11 @@ export interface HttpServerOptions {
   /** Answers /readyz; throws (or returns false) when the server should not receive traffic. */
   ready?: () => Promise<boolean>;
   bodyLimit?: number;
+  /**
+   * Strip a leading Graph API version segment (/v23.0/...) so routes are declared once and work
+   * with and without it, as graph.facebook.com does. The version is kept on request.graphVersion.
+   */
+  graphVersions?: boolean;
   /** Extra Fastify options (tests use none). */
   fastify?: Partial<FastifyServerOptions>;
 }
@@ -36,8 +54,25 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     ignoreTrailingSlash: true,
     ignoreDuplicateSlashes: true,
     return503OnClosing: true,
+    ...(options.graphVersions ? { rewriteUrl: (req: { url?: string }) => stripVersion(req.url ?? '/') } : {}),
     ...options.fastify,
   });
+
+  app.decorateRequest('graphVersion', undefined);
+  if (options.graphVersions) {
+    app.addHook('onRequest', async (request) => {
+      const match = VERSION_PREFIX.exec(request.originalUrl);
+      if (!match) return;
+      request.graphVersion = `v${match[1]}.${match[2]}`;
+      const major = Number(match[1]);
+      if (major < MIN_GRAPH_MAJOR || major > MAX_GRAPH_MAJOR || match[2] !== '0') {
+        throw new GraphError(ErrorCode.InvalidParameter, {
+          message: `Unknown or deprecated Graph API version ${request.graphVersion}; use v${MIN_GRAPH_MAJOR}.0 to v${MAX_GRAPH_MAJOR}.0.`,
+          details: `Supported versions are v${MIN_GRAPH_MAJOR}.0 to v${MAX_GRAPH_MAJOR}.0.`,
+        });
+      }
+    });
+  }
 
   app.decorateRequest('rawBody', undefined);
   const parseJson = app.getDefaultJsonParser('error', 'error');

@@ -1,0 +1,3 @@
+export * from './emulator.js';
+export * from './config.js';
+export type { EmulatorContext } from './context.js';
