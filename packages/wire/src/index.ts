@@ -5,3 +5,4 @@ export * from './signature/escape-unicode.js';
 export * from './signature/signature.js';
 export * from './phone/wa-id.js';
 export * from './ids/ids.js';
+export * from './messages/index.js';

@@ -5,7 +5,7 @@
  * in Meta's error shape.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { ErrorCode, GraphError } from '@switchboard/wire';
 import { registerErrorRendering } from './render-error.js';
@@ -46,13 +46,13 @@ export interface HttpServerOptions {
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: true,
+    // One line per request is written by the onResponse hook below (debug, or error for 5xx).
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Meta's webhook payloads go up to 3 MB; media uploads have their own, larger limit.
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
-    ignoreTrailingSlash: true,
-    ignoreDuplicateSlashes: true,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     return503OnClosing: true,
     ...(options.graphVersions ? { rewriteUrl: (req: { url?: string }) => stripVersion(req.url ?? '/') } : {}),
     ...options.fastify,
@@ -81,7 +81,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     request.rawBody = buf;
     // Meta accepts bodiless POSTs (subscribed_apps, deregister); so do we.
     if (buf.length === 0) return done(null, undefined);
-    parseJson(request, buf.toString('utf8'), done);
+    void parseJson(request, buf.toString('utf8'), done);
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     request.rawBody = Buffer.from(body as string);

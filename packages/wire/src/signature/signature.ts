@@ -26,7 +26,6 @@ export function verifySignature(rawBody: string | Buffer, header: string | undef
   const given = header.toLowerCase();
   if (equalSignature(signBody(rawBody, secret), given)) return true;
   const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-  // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(text)) return equalSignature(signBody(escapeUnicode(text), secret), given);
   return false;
 }

@@ -1,0 +1,103 @@
+/**
+ * Seeds the demo through real paths: the emulator's fixtures call makes Meta's side (app, business,
+ * WABA, registered number, approved template), the platform gets a tenant with an API key and a
+ * webhook secret, and a simulated consumer is configured to reply. On the next start the same ids
+ * are rebuilt from demo.json, so the data in PostgreSQL keeps matching Meta's side.
+ */
+import { randomBytes } from 'node:crypto';
+import { createTenant, type SecretBox, type Sql } from '@switchboard/platform';
+import type { DemoFile } from './demo-file.js';
+
+export const DEMO_TEMPLATE = { name: 'order_confirmation', language: 'en_US' };
+export const DEMO_CONSUMER = '15550009999';
+
+interface FixturesResponse {
+  app_id: string;
+  app_secret: string;
+  access_token: string;
+  verify_token: string;
+  business_id: string;
+  waba_id: string;
+  phone_number_id: string;
+  display_phone_number: string;
+}
+
+export interface SeedInput {
+  sql: Sql;
+  box: SecretBox;
+  platformUrl: string;
+  emulatorUrl: string;
+  operatorKey: string;
+  previous: DemoFile | undefined;
+}
+
+export async function seedDemo(input: SeedInput): Promise<DemoFile> {
+  const { previous } = input;
+  const fixtures = await postJson<FixturesResponse>(`${input.emulatorUrl}/_emulator/fixtures`, {
+    app_id: previous?.emulator.app_id,
+    app_secret: previous?.emulator.app_secret ?? randomBytes(16).toString('hex'),
+    access_token: previous?.emulator.access_token,
+    verify_token: previous?.emulator.verify_token ?? randomBytes(12).toString('hex'),
+    business_id: previous?.emulator.business_id,
+    waba_id: previous?.waba_id,
+    phone_number_id: previous?.phone_number_id,
+    display_phone_number: previous?.emulator.display_phone_number,
+  });
+
+  await putJson(`${input.emulatorUrl}/_emulator/users/${DEMO_CONSUMER}`, {
+    profileName: 'Demo Consumer',
+    autoReply: { text: 'Thanks! Got it.' },
+  });
+
+  let tenantId = previous?.tenant_id;
+  let apiKey = previous?.api_key;
+  let webhookSecret = previous?.webhook_secret;
+  const [existing] = tenantId ? await input.sql`select 1 from tenants where id = ${tenantId}` : [];
+  if (!existing) {
+    const tenant = await createTenant(input.sql, input.box, 'Demo tenant');
+    tenantId = tenant.tenant_id;
+    apiKey = tenant.api_key;
+    webhookSecret = tenant.webhook_secret;
+  }
+
+  return {
+    platform_url: input.platformUrl,
+    emulator_url: input.emulatorUrl,
+    api_key: apiKey!,
+    phone_number_id: fixtures.phone_number_id,
+    waba_id: fixtures.waba_id,
+    webhook_secret: webhookSecret!,
+    template: DEMO_TEMPLATE,
+    consumer_wa_id: DEMO_CONSUMER,
+    tenant_id: tenantId!,
+    operator_key: input.operatorKey,
+    emulator: {
+      app_id: fixtures.app_id,
+      app_secret: fixtures.app_secret,
+      access_token: fixtures.access_token,
+      verify_token: fixtures.verify_token,
+      business_id: fixtures.business_id,
+      display_phone_number: fixtures.display_phone_number,
+    },
+  };
+}
+
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  return requestJson<T>('POST', url, body);
+}
+
+async function putJson<T>(url: string, body: unknown): Promise<T> {
+  return requestJson<T>('PUT', url, body);
+}
+
+async function requestJson<T>(method: string, url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`demo seeding: ${method} ${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}

@@ -1,0 +1,20 @@
+/** Starts the platform's HTTP server on a database that is already open and migrated. */
+import type { Logger } from '@switchboard/runtime';
+import { createPlatform, SecretBox, type Platform, type PlatformConfig } from '@switchboard/platform';
+import type { Database } from './database.js';
+import { resolveSecrets } from './secrets.js';
+
+export interface RunningPlatform {
+  platform: Platform;
+  url: string;
+  operatorKey: string;
+  box: SecretBox;
+}
+
+export async function startPlatform(config: PlatformConfig, db: Database, logger: Logger): Promise<RunningPlatform> {
+  const secrets = await resolveSecrets(config);
+  const box = new SecretBox(secrets.encryptionKey);
+  const platform = createPlatform({ sql: db.sql, logger, box, operatorKey: secrets.operatorKey });
+  const url = await platform.listen(config.PORT, config.HOST);
+  return { platform, url, operatorKey: secrets.operatorKey, box };
+}

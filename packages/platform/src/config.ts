@@ -1,0 +1,41 @@
+/**
+ * The platform's environment, read and validated once at boot; nothing else reads process.env.
+ * Every problem is reported at once, naming the variable.
+ */
+import { parsers, readConfig } from '@switchboard/runtime';
+
+export const platformSpec = {
+  PORT: { parse: parsers.port, default: '3000', description: 'Port the platform listens on.' },
+  HOST: { parse: parsers.string, default: '127.0.0.1', description: 'Address the platform binds to (0.0.0.0 to listen on all interfaces).' },
+  DATABASE_URL: {
+    parse: parsers.postgresUrl,
+    optional: true,
+    description: 'PostgreSQL to use. Unset: an embedded PostgreSQL is started with its data under SWITCHBOARD_DATA_DIR.',
+  },
+  DATABASE_POOL_SIZE: { parse: parsers.positiveInt, default: '20', description: 'Connections in the platform’s PostgreSQL pool.' },
+  SWITCHBOARD_DATA_DIR: { parse: parsers.string, default: '.switchboard', description: 'Directory for the embedded PostgreSQL, generated secrets and demo.json.' },
+  SWITCHBOARD_PG_PORT: { parse: parsers.port, default: '54329', description: 'Port of the embedded PostgreSQL (loopback only).' },
+  SWITCHBOARD_ENCRYPTION_KEY: {
+    parse: parsers.key32,
+    optional: true,
+    description: 'Key (32 bytes, hex or base64) encrypting Meta tokens and webhook secrets at rest. Required with DATABASE_URL; generated into the data directory otherwise.',
+  },
+  SWITCHBOARD_OPERATOR_KEY: {
+    parse: parsers.string,
+    optional: true,
+    description: 'Bearer key of the operator (admin) API. Required with DATABASE_URL; generated into the data directory otherwise.',
+  },
+  GRAPH_API_URL: { parse: parsers.httpUrl, default: 'https://graph.facebook.com', description: "Base URL of Meta's Graph API (the emulator's URL in development)." },
+  GRAPH_API_VERSION: { parse: parsers.string, default: 'v23.0', description: 'Graph API version the platform calls.' },
+  META_APP_ID: { parse: parsers.string, optional: true, description: "Meta app id (the BSP's app)." },
+  META_APP_SECRET: { parse: parsers.string, optional: true, description: 'Meta app secret: verifies X-Hub-Signature-256 on webhooks from Meta.' },
+  META_VERIFY_TOKEN: { parse: parsers.string, optional: true, description: 'Verify token answered in the GET /webhooks/meta handshake.' },
+  PUBLIC_URL: { parse: parsers.httpUrl, optional: true, description: 'URL at which Meta reaches this platform (default http://HOST:PORT).' },
+  LOG_LEVEL: { parse: parsers.logLevel, default: 'info', description: 'pino log level (fatal … trace, silent).' },
+};
+
+export type PlatformConfig = ReturnType<typeof readPlatformConfig>;
+
+export function readPlatformConfig(env: Record<string, string | undefined>) {
+  return readConfig(platformSpec, env);
+}
