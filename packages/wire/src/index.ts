@@ -6,3 +6,4 @@ export * from './signature/signature.js';
 export * from './phone/wa-id.js';
 export * from './ids/ids.js';
 export * from './messages/index.js';
+export * from './templates/index.js';

@@ -35,6 +35,17 @@ export interface AccessToken {
   wabaIds: Set<string>;
   scopes: string[];
   expiresAt?: number;
+  /** The system user holding the token (assigned_users grants reach the user's tokens). */
+  userId?: string;
+  issuedAt?: number;
+}
+
+/** A business's system user: the identity behind a system-user access token. */
+export interface SystemUser {
+  id: string;
+  name: string;
+  businessId: string;
+  role: 'ADMIN' | 'EMPLOYEE';
 }
 
 export interface Business {
@@ -92,6 +103,8 @@ export interface PhoneNumber {
   pin?: string;
   /** Times of register/deregister calls, for the 10-per-72h cap. */
   registrationEvents: number[];
+  /** Set when the 10-per-72h cap was exceeded: register/deregister refuse until then. */
+  registrationBlockedUntil?: number;
   /** Times of request_code calls, for the lockout. */
   codeRequests: number[];
   codeLockedUntil?: number;

@@ -80,7 +80,7 @@ export class WebhookDispatcher implements WebhookEmitter {
         (overridable && phone?.webhookOverride?.callbackUrl) ||
         (overridable && link.overrideCallbackUri) ||
         subscription.callbackUrl;
-      this.#enqueue(app.id, app.secret, url, { wabaId: change.wabaId, field: change.field, value: change.value, time: unixSeconds(this.clock) });
+      this.#enqueue(app.id, app.secret, url, { wabaId: change.wabaId, field: change.field, value: change.valueFor ? change.valueFor(app) : change.value, time: unixSeconds(this.clock) });
     }
   }
 

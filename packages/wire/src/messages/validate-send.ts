@@ -23,6 +23,7 @@
 import { ErrorCode } from '../errors/catalogue.js';
 import { missingParameter } from '../errors/common.js';
 import { GraphError } from '../errors/graph-error.js';
+import { toWaId } from '../phone/wa-id.js';
 import { checkSchema, invalidError, requiredError, valueError } from './check-schema.js';
 import { checkInteractive } from './interactive-rules.js';
 import { checkMediaReference } from './media-reference.js';
@@ -120,4 +121,14 @@ const LETTER_OR_SPACE = /[\p{L}\s]/u;
 /** One emoji, possibly a ZWJ sequence, a flag or a keycap: pictographic, no letters or spaces. */
 function isEmoji(text: string): boolean {
   return text.length <= 32 && PICTOGRAPH.test(text) && !LETTER_OR_SPACE.test(text);
+}
+
+/**
+ * The recipient's wa_id as Meta normalises `to` (wire's `toWaId`: the business number's calling
+ * code is prepended when there is no "+"); 100 when it cannot be a phone number.
+ */
+export function recipientWaId(to: string, businessCallingCode: string | undefined): string {
+  const waId = toWaId(to, businessCallingCode);
+  if (!waId) throw invalidError(`Param to must be a valid phone number; "${to.slice(0, 40)}" is not.`);
+  return waId;
 }

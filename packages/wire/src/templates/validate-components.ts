@@ -95,9 +95,11 @@ function validateBody(c: Record<string, unknown>, path: string, rules: Component
   const scan = scanVariables(text, rules.format);
   for (const error of scan.errors) problems.add(`${path}.text`, 'Message body format is incorrect', error, TemplateSubcode.BodyFormat);
   if (scan.errors.length > 0) return out;
-  if (hasDanglingVariable(text, scan.tokens)) {
+  // Meta's own authentication text starts with the code ("*{{1}}* is your verification code."), so
+  // the placement rules below are for the other categories only.
+  if (!auth && hasDanglingVariable(text, scan.tokens)) {
     problems.add(`${path}.text`, 'Invalid parameter(s) position', "Variables can't be at the start or end of the template body.", TemplateSubcode.DanglingVariable);
-  } else if (tooManyVariables(text, scan)) {
+  } else if (!auth && tooManyVariables(text, scan)) {
     problems.add(
       `${path}.text`,
       'Too many variables for the message length',

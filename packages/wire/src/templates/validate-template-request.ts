@@ -44,7 +44,7 @@ export function checkTemplateRequest(input: unknown): TemplateRequestResult {
   const language = input.language;
   if (language === undefined || language === '') problems.add('language', 'Missing language', 'The parameter language is required.');
   else if (!isTemplateLanguage(language)) {
-    problems.add('language', 'Invalid language', `${String(language)} is not a supported template language code (for example en_US, pt_BR, es).`);
+    problems.add('language', 'Invalid language', `${typeof language === 'string' ? language : JSON.stringify(language)} is not a supported template language code (for example en_US, pt_BR, es).`);
   }
 
   const category = upper(input.category);
