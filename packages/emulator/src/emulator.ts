@@ -36,7 +36,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let baseUrl = 'http://127.0.0.1:4010';
   const ctx: EmulatorContext = { state, clock, webhooks, nodes, logger, baseUrl: () => baseUrl };
 
-  const app = createHttpServer({ logger, graphVersions: true, bodyLimit: 110 * 1024 * 1024 });
+  // Closing drops open connections at once: an emulator has no in-flight work worth draining, and
+  // clients that aborted a request (fault tests) would otherwise hold close() for a minute.
+  const app = createHttpServer({ logger, graphVersions: true, bodyLimit: 110 * 1024 * 1024, fastify: { forceCloseConnections: true } });
   registerControlRoutes(app, ctx);
   registerModules(app, ctx);
   nodes.mount(app);

@@ -26,7 +26,7 @@ export class NodeRouter {
   mount(app: FastifyInstance): void {
     for (const method of ['get', 'post', 'delete'] as const) {
       app.route({
-        method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
+        method: method.toUpperCase(),
         url: '/:id',
         handler: async (request, reply) => {
           const { id } = request.params as { id: string };
