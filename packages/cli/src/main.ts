@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   emulator: { summary: "the emulator of Meta's side only (--port N)", load: () => import('./commands/emulator.js') },
   migrate: { summary: 'apply database migrations and exit', load: () => import('./commands/migrate.js') },
   tenants: { summary: 'tenants: create --name X [--json]', load: () => import('./commands/tenants.js') },
+  wabas: { summary: 'WABAs: attach --tenant T --waba W --token X [--json]', load: () => import('./commands/wabas.js') },
 };
 
 function usage(): string {

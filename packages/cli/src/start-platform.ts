@@ -14,7 +14,16 @@ export interface RunningPlatform {
 export async function startPlatform(config: PlatformConfig, db: Database, logger: Logger): Promise<RunningPlatform> {
   const secrets = await resolveSecrets(config);
   const box = new SecretBox(secrets.encryptionKey);
-  const platform = createPlatform({ sql: db.sql, logger, box, operatorKey: secrets.operatorKey });
+  const platform = createPlatform({
+    sql: db.sql,
+    logger,
+    box,
+    operatorKey: secrets.operatorKey,
+    graph: { baseUrl: config.GRAPH_API_URL, version: config.GRAPH_API_VERSION },
+    meta: { appId: config.META_APP_ID, appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN },
+    publicUrl: config.PUBLIC_URL,
+    unknownOutcomeGraceMs: config.SWITCHBOARD_UNKNOWN_OUTCOME_GRACE_SECONDS * 1_000,
+  });
   const url = await platform.listen(config.PORT, config.HOST);
   return { platform, url, operatorKey: secrets.operatorKey, box };
 }

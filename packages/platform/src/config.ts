@@ -31,6 +31,11 @@ export const platformSpec = {
   META_APP_SECRET: { parse: parsers.string, optional: true, description: 'Meta app secret: verifies X-Hub-Signature-256 on webhooks from Meta.' },
   META_VERIFY_TOKEN: { parse: parsers.string, optional: true, description: 'Verify token answered in the GET /webhooks/meta handshake.' },
   PUBLIC_URL: { parse: parsers.httpUrl, optional: true, description: 'URL at which Meta reaches this platform (default http://HOST:PORT).' },
+  SWITCHBOARD_UNKNOWN_OUTCOME_GRACE_SECONDS: {
+    parse: parsers.positiveInt,
+    default: '60',
+    description: "Seconds a send whose outcome is unknown (timeout, crash) waits for Meta's status before it is sent again.",
+  },
   LOG_LEVEL: { parse: parsers.logLevel, default: 'info', description: 'pino log level (fatal … trace, silent).' },
 };
 

@@ -6,3 +6,6 @@ export * from './db/sqlstate.js';
 export * from './crypto/secret-box.js';
 export * from './tenants/create-tenant.js';
 export * from './tenants/api-key.js';
+export * from './graph/graph-client.js';
+export * from './assets/attach-waba.js';
+export { presentWaba } from './assets/asset-presenters.js';

@@ -14,6 +14,8 @@ export interface DemoFile {
   /** Beyond the documented fields: what a restart needs to rebuild the same sandbox. */
   tenant_id: string;
   operator_key: string;
+  /** The demo tenant's webhook endpoint (run by `switchboard dev`), where events arrive. */
+  webhook_receiver_url: string;
   emulator: {
     app_id: string;
     app_secret: string;

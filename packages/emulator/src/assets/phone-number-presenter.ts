@@ -28,8 +28,10 @@ export function phonePresenters(ctx: EmulatorContext, phone: PhoneNumber, princi
     id: () => phone.id,
     display_phone_number: () => phone.displayPhoneNumber,
     verified_name: () => phone.verifiedName,
-    code_verification_status: () => phone.codeVerificationStatus,
-    quality_rating: () => phone.qualityRating,
+    // Meta's OpenAPI enums: VERIFIED|UNVERIFIED and GREEN|YELLOW|RED|NA (older Graph answers and
+    // SDK code also show NOT_VERIFIED and UNKNOWN; we answer as the OpenAPI description says).
+    code_verification_status: () => (phone.codeVerificationStatus === 'NOT_VERIFIED' ? 'UNVERIFIED' : phone.codeVerificationStatus),
+    quality_rating: () => (phone.qualityRating === 'UNKNOWN' ? 'NA' : phone.qualityRating),
     quality_score: () => ({ score: phone.qualityRating }),
     name_status: () => phone.nameStatus,
     new_name_status: () => phone.newNameStatus ?? 'NONE',

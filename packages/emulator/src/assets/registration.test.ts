@@ -19,9 +19,9 @@ describe('verifying and registering a number', () => {
 
   const sim = async () => (await t.call('GET', `/_emulator/phone_numbers/${phoneId}/sim`)).body;
 
-  it('adds a number PENDING and NOT_VERIFIED, then verifies and registers it', async () => {
+  it('adds a number PENDING and UNVERIFIED, then verifies and registers it', async () => {
     const before = await t.call('GET', `/${phoneId}?fields=status,code_verification_status,platform_type,display_phone_number`, { token: f.access_token });
-    expect(before.body).toEqual({ id: phoneId, status: 'PENDING', code_verification_status: 'NOT_VERIFIED', platform_type: 'NOT_APPLICABLE', display_phone_number: '+1 555-010-0077' });
+    expect(before.body).toEqual({ id: phoneId, status: 'PENDING', code_verification_status: 'UNVERIFIED', platform_type: 'NOT_APPLICABLE', display_phone_number: '+1 555-010-0077' });
 
     const noLanguage = await t.call('POST', `/${phoneId}/request_code?code_method=SMS`, { token: f.access_token });
     expect(noLanguage.status).toBe(400);

@@ -24,7 +24,8 @@ export function registerMediaNode(app: FastifyInstance, runtime: MessagingRuntim
         url: runtime.mediaUrls.urlFor(ctx.baseUrl(), media, ctx.clock.now()),
         mime_type: media.mimeType,
         sha256: media.sha256,
-        file_size: media.fileSize,
+        // A string, as in Meta's OpenAPI description (clients accept both).
+        file_size: String(media.fileSize),
         id: media.id,
       };
     },

@@ -78,7 +78,7 @@ describe('media retrieval, download, deletion', () => {
       url: expect.stringMatching(new RegExp(`^${world.url}/whatsapp_business/attachments/\\?mid=${id}&ext=\\d+&hash=`)),
       mime_type: 'image/png',
       sha256: createHash('sha256').update(PNG).digest('hex'),
-      file_size: PNG.length,
+      file_size: String(PNG.length),
       id,
     });
     const download = (token?: string) => fetch(info.body.url, token ? { headers: { authorization: `Bearer ${token}` } } : {});

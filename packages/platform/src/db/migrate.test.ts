@@ -23,7 +23,7 @@ describe('migrations', () => {
   });
 
   it('lets concurrent migrators take turns under the advisory lock', async () => {
-    await db.sql`drop table if exists api_keys, tenants, switchboard_migrations cascade`;
+    await db.sql.unsafe('drop schema public cascade; create schema public');
     expect(await migrationsApplied(db.sql)).toBe(false);
     const pools = [connect(db.url, { max: 2 }), connect(db.url, { max: 2 }), connect(db.url, { max: 2 })];
     try {

@@ -50,6 +50,11 @@ describe('HTTP frame', () => {
     const boom = await server.inject('/boom');
     expect(boom.statusCode).toBe(500);
     expect(boom.body).not.toContain('secret internals');
+    const badUrl = await server.inject('/%E0%A4%A');
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json().error.code).toBe(100);
+    const longId = await server.inject(`/${'9'.repeat(300)}`);
+    expect(longId.statusCode).toBe(200);
     const missing = await server.inject('/a/b/c');
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.code).toBe(2500);

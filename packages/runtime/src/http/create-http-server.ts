@@ -52,7 +52,13 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     genReqId: () => randomUUID(),
     // Meta's webhook payloads go up to 3 MB; media uploads have their own, larger limit.
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Ids reach 128 characters (wamids); longer segments are still answered in Meta's shape.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1_024 },
+    // Malformed URLs (bad percent-encoding) are answered in Meta's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const err = new GraphError(ErrorCode.InvalidParameter, { details: `The request URL is malformed: ${error.message}` });
+      void (reply as unknown as { code(n: number): { send(b: unknown): unknown } }).code(400).send(err.toBody());
+    },
     return503OnClosing: true,
     ...(options.graphVersions ? { rewriteUrl: (req: { url?: string }) => stripVersion(req.url ?? '/') } : {}),
     ...options.fastify,

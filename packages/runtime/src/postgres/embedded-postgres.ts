@@ -12,7 +12,7 @@
  * killed (kill -9) is adopted by the next process, which then stops it as if it had started it.
  */
 import { execFile as execFileCb, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,14 +52,9 @@ interface Identity {
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const bin = await postgresBinaries();
-  const dir = resolve(options.dir);
-  const pgdata = join(dir, 'pgdata');
   const identity = await runAsIdentity();
-  // Parents stay traversable (0755) for the unprivileged PostgreSQL user; the cluster's own folder is private.
-  await mkdir(dirname(dir), { recursive: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (identity.uid !== undefined) await chown(dir, identity.uid, identity.gid ?? identity.uid);
-  assertAccessible(dir, identity);
+  const dir = await clusterDir(resolve(options.dir), identity, options.log);
+  const pgdata = join(dir, 'pgdata');
 
   const credentials = await loadOrCreateCredentials(dir, identity);
   if (!(await exists(join(pgdata, 'PG_VERSION')))) await initdb(bin, pgdata, dir, credentials, identity);
@@ -160,14 +155,30 @@ async function runAsIdentity(): Promise<Identity> {
   return created;
 }
 
-function assertAccessible(dir: string, identity: Identity): void {
-  if (identity.uid === undefined) return;
-  const probe = spawnSync('test', ['-w', dir, '-a', '-x', dir], { uid: identity.uid, gid: identity.gid });
-  if (probe.status !== 0) {
-    throw new Error(
-      `the PostgreSQL user "${SYSTEM_USER}" cannot reach ${dir}; choose a data directory outside private home folders (SWITCHBOARD_DATA_DIR)`,
-    );
+/**
+ * The cluster's folder, created and owned by the user PostgreSQL runs as. Parents stay traversable
+ * (0755); the cluster's own folder is private. As root, a folder the `postgres` user cannot reach
+ * (a checkout under /root, which is 0700) is replaced by one under /var/lib/switchboard, named
+ * after the requested path so the same checkout finds its data again.
+ */
+async function clusterDir(requested: string, identity: Identity, log: ((line: string) => void) | undefined): Promise<string> {
+  await mkdir(dirname(requested), { recursive: true });
+  await mkdir(requested, { recursive: true, mode: 0o700 });
+  if (identity.uid === undefined) return requested;
+  await chown(requested, identity.uid, identity.gid ?? identity.uid);
+  if (reachable(requested, identity)) return requested;
+  const fallback = join('/var/lib/switchboard', `pg-${createHash('sha256').update(requested).digest('hex').slice(0, 16)}`);
+  await mkdir(fallback, { recursive: true, mode: 0o700 });
+  await chown(fallback, identity.uid, identity.gid ?? identity.uid);
+  if (!reachable(fallback, identity)) {
+    throw new Error(`the PostgreSQL user "${SYSTEM_USER}" can reach neither ${requested} nor ${fallback}; set SWITCHBOARD_DATA_DIR to a folder it can reach`);
   }
+  log?.(`${requested} is not reachable by the "${SYSTEM_USER}" user; the cluster lives in ${fallback}`);
+  return fallback;
+}
+
+function reachable(dir: string, identity: Identity): boolean {
+  return spawnSync('test', ['-w', dir, '-a', '-x', dir], { uid: identity.uid, gid: identity.gid }).status === 0;
 }
 
 async function loadOrCreateCredentials(dir: string, identity: Identity): Promise<Credentials> {

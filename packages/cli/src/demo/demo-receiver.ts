@@ -1,0 +1,89 @@
+/**
+ * The demo tenant's webhook endpoint in `switchboard dev`: checks each delivery's
+ * X-Hub-Signature-256 with the tenant's webhook secret, answers Meta's verification handshake,
+ * prints one line per event, and keeps the last events for GET / (JSON).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SIGNATURE_HEADER, verifySignature } from '@switchboard/wire';
+
+export interface DemoReceiver {
+  url: string;
+  close(): Promise<void>;
+}
+
+const KEEP = 200;
+
+export async function startDemoReceiver(options: {
+  port: number;
+  host: string;
+  secret: () => string;
+  verifyToken: string;
+  print: (line: string) => void;
+}): Promise<DemoReceiver> {
+  const events: unknown[] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://demo');
+    if (req.method === 'GET' && url.searchParams.get('hub.mode') === 'subscribe') {
+      const ok = url.searchParams.get('hub.verify_token') === options.verifyToken;
+      res.writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' }).end(ok ? (url.searchParams.get('hub.challenge') ?? '') : 'forbidden');
+      return;
+    }
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ events }, null, 2));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const header = req.headers[SIGNATURE_HEADER];
+      if (!verifySignature(raw, typeof header === 'string' ? header : undefined, options.secret())) {
+        options.print('demo webhook: refused a delivery with a bad signature');
+        res.writeHead(401).end();
+        return;
+      }
+      res.writeHead(200).end('ok');
+      try {
+        const body = JSON.parse(raw.toString('utf8')) as { entry?: Array<{ changes?: Change[] }> };
+        for (const change of (body.entry ?? []).flatMap((e) => e.changes ?? [])) {
+          events.push(change);
+          if (events.length > KEEP) events.shift();
+          options.print(describe(change));
+        }
+      } catch {
+        options.print('demo webhook: a delivery that is not JSON');
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}/webhook`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface Change {
+  field: string;
+  value?: {
+    statuses?: Array<{ id: string; status: string; errors?: Array<{ code: number }> }>;
+    messages?: Array<{ from: string; type: string; text?: { body?: string }; button?: { text?: string }; interactive?: { type?: string } }>;
+  };
+}
+
+function describe(change: Change): string {
+  const v = change.value ?? {};
+  if (change.field === 'messages' && Array.isArray(v.statuses)) {
+    return v.statuses.map((s) => `webhook ← status ${s.status} for ${s.id}${s.errors ? ` (error ${s.errors[0]?.code})` : ''}`).join('\n');
+  }
+  if (change.field === 'messages' && Array.isArray(v.messages)) {
+    return v.messages
+      .map((m) => `webhook ← message from ${m.from}: ${m.text?.body ?? m.button?.text ?? m.interactive?.type ?? m.type}`)
+      .join('\n');
+  }
+  return `webhook ← ${change.field}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * What every platform module receives. Time comes only from `clock` — SQL compares against
+ * timestamps passed in from it, never against now() — so tests can move hours in a millisecond.
+ */
+import type { Clock, Logger } from '@switchboard/runtime';
+import type { SecretBox } from './crypto/secret-box.js';
+import type { Sql } from './db/connect.js';
+import type { GraphClient } from './graph/graph-client.js';
+import type { Metrics } from './metrics/metrics.js';
+
+export interface MetaAppSettings {
+  appId: string | undefined;
+  /** Verifies X-Hub-Signature-256 on POST /webhooks/meta; unset refuses every webhook. */
+  appSecret: string | undefined;
+  verifyToken: string | undefined;
+}
+
+export interface PlatformContext {
+  sql: Sql;
+  clock: Clock;
+  logger: Logger;
+  box: SecretBox;
+  graph: GraphClient;
+  meta: MetaAppSettings;
+  operatorKey: string;
+  metrics: Metrics;
+  /**
+   * How long an attempt whose outcome is unknown waits for Meta's status before it is sent again
+   * (see messaging/dispatch/trace.ts).
+   */
+  unknownOutcomeGraceMs: number;
+  /** The platform's public base URL (PUBLIC_URL), when configured; else the listening address is used. */
+  publicUrl?: string | undefined;
+}

@@ -1,0 +1,142 @@
+/**
+ * Processes stored webhooks from Meta: every entry, every change, every message and status (never
+ * only the first), each event in its own savepoint so one bad event cannot block the others.
+ * Workers in several processes share the table with FOR UPDATE SKIP LOCKED; they wake on NOTIFY,
+ * with a slow sweep as a safety net (and to apply statuses that waited for their message's id).
+ */
+import type { TransactionSql } from 'postgres';
+import type { PlatformContext } from '../context.js';
+import { enqueueTenantEvents } from '../webhooks/enqueue-events.js';
+import { applyMessages } from './apply-messages.js';
+import { applyPendingStatuses, applyStatuses, type MetaStatus } from './apply-statuses.js';
+
+export const INBOUND_CHANNEL = 'switchboard_inbound';
+const BATCH = 50;
+const MAX_ATTEMPTS = 5;
+const SWEEP_MS = 5_000;
+
+interface Change {
+  field?: unknown;
+  value?: Record<string, unknown>;
+}
+
+export class InboundProcessor {
+  #running: Promise<void> | undefined;
+  #again = false;
+  #closing = false;
+  #unlisten: (() => Promise<void>) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: PlatformContext) {}
+
+  async start(): Promise<void> {
+    const listener = await this.ctx.sql.listen(INBOUND_CHANNEL, () => this.poke(), () => this.poke());
+    this.#unlisten = () => listener.unlisten();
+    this.#timer = setInterval(() => this.poke(), SWEEP_MS);
+    this.#timer.unref();
+    this.poke();
+  }
+
+  poke(): void {
+    if (this.#closing) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#drain().finally(() => {
+      this.#running = undefined;
+      if (this.#again && !this.#closing) {
+        this.#again = false;
+        this.poke();
+      }
+    });
+  }
+
+  /** Processes until nothing is left (tests await this instead of sleeping). */
+  async drain(): Promise<void> {
+    await this.#running;
+    await this.#drain();
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#unlisten?.().catch(() => undefined);
+    await this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (!this.#closing && (await this.#batch()) > 0) {
+        // keep going while events arrive
+      }
+      await this.ctx.sql.begin((tx) => applyPendingStatuses(tx, new Date(this.ctx.clock.now())));
+    } catch (err) {
+      this.ctx.logger.error({ err }, 'inbound processing failed; will retry');
+    }
+  }
+
+  async #batch(): Promise<number> {
+    return this.ctx.sql.begin(async (tx) => {
+      const events = await tx<{ id: string; body: { entry?: unknown }; attempts: number }[]>`
+        select id::text as id, body, attempts from inbound_events
+        where processed_at is null and attempts < ${MAX_ATTEMPTS}
+        order by id for update skip locked limit ${BATCH}`;
+      const now = new Date(this.ctx.clock.now());
+      for (const event of events) {
+        try {
+          await tx.savepoint((sp) => this.#process(sp, event.body, now));
+          await tx`update inbound_events set processed_at = ${now} where id = ${event.id}`;
+        } catch (err) {
+          this.ctx.logger.error({ err, event: event.id }, 'inbound event failed');
+          await tx`update inbound_events set attempts = attempts + 1, last_error = ${String(err instanceof Error ? err.message : err)}
+                   where id = ${event.id}`;
+        }
+      }
+      return events.length;
+    });
+  }
+
+  async #process(tx: TransactionSql, body: { entry?: unknown }, now: Date): Promise<void> {
+    const entries = Array.isArray(body.entry) ? (body.entry as Array<{ id?: unknown; changes?: unknown }>) : [];
+    for (const entry of entries) {
+      const wabaId = typeof entry?.id === 'string' || typeof entry?.id === 'number' ? String(entry.id) : '';
+      const changes = Array.isArray(entry?.changes) ? (entry.changes as Change[]) : [];
+      for (const change of changes) {
+        const field = typeof change?.field === 'string' ? change.field : undefined;
+        const value = change?.value && typeof change.value === 'object' ? change.value : undefined;
+        if (!field || !value) continue;
+        if (field === 'messages') await this.#messagesChange(tx, wabaId, value, now);
+        else await this.#otherChange(tx, wabaId, field, value, now);
+      }
+    }
+  }
+
+  async #messagesChange(tx: TransactionSql, wabaId: string, value: Record<string, unknown>, now: Date): Promise<void> {
+    const metadata = value.metadata as { phone_number_id?: unknown } | undefined;
+    const phoneNumberId = typeof metadata?.phone_number_id === 'string' ? metadata.phone_number_id : undefined;
+    if (!phoneNumberId) return;
+    const [number] = await tx<{ tenant_id: string; waba_id: string }[]>`select tenant_id, waba_id from phone_numbers where id = ${phoneNumberId}`;
+    if (!number) {
+      this.ctx.logger.warn({ phone_number_id: phoneNumberId }, 'webhook for a number no tenant owns; ignored');
+      return;
+    }
+    const context = { tenantId: number.tenant_id, phoneNumberId, wabaId: number.waba_id || wabaId, metadata };
+    if (Array.isArray(value.statuses)) await applyStatuses(tx, context, value.statuses as MetaStatus[], now);
+    if (Array.isArray(value.messages)) {
+      await applyMessages(tx, context, value.messages, Array.isArray(value.contacts) ? value.contacts : [], now);
+    }
+    if (Array.isArray(value.errors) && !value.statuses && !value.messages) {
+      await enqueueTenantEvents(tx, [
+        { tenantId: number.tenant_id, wabaId: context.wabaId, phoneNumberId, field: 'messages', value, orderingKey: `${phoneNumberId}:errors` },
+      ], now);
+    }
+  }
+
+  /** Template, quality, account and other WABA-level changes go to the WABA's tenant as Meta sent them. */
+  async #otherChange(tx: TransactionSql, wabaId: string, field: string, value: Record<string, unknown>, now: Date): Promise<void> {
+    const [waba] = await tx<{ tenant_id: string }[]>`select tenant_id from wabas where id = ${wabaId}`;
+    if (!waba) return;
+    await enqueueTenantEvents(tx, [{ tenantId: waba.tenant_id, wabaId, field, value, orderingKey: `waba:${wabaId}` }], now);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Meta's webhooks into the platform. GET answers the verification handshake with the configured
+ * verify token; POST checks X-Hub-Signature-256 over the raw bytes with the app secret (missing or
+ * forged: 401, counted), stores the body, wakes the processor and answers 200. Processing happens
+ * after the answer, so Meta never waits on it and nothing is lost if processing fails.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode, GraphError, SIGNATURE_HEADER, verifySignature } from '@switchboard/wire';
+import type { PlatformContext } from '../context.js';
+import { INBOUND_CHANNEL } from './processor.js';
+
+export function registerInboundRoutes(app: FastifyInstance, ctx: PlatformContext): void {
+  app.get('/webhooks/meta', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    if (query['hub.mode'] === 'subscribe' && ctx.meta.verifyToken && query['hub.verify_token'] === ctx.meta.verifyToken) {
+      return reply.type('text/plain').send(query['hub.challenge'] ?? '');
+    }
+    return reply.code(403).type('text/plain').send('verification failed');
+  });
+
+  app.post('/webhooks/meta', async (request, reply) => {
+    const header = request.headers[SIGNATURE_HEADER];
+    const raw = request.rawBody;
+    if (!ctx.meta.appSecret || !raw || !verifySignature(raw, typeof header === 'string' ? header : undefined, ctx.meta.appSecret)) {
+      ctx.metrics.signatureFailures.inc();
+      throw new GraphError(ErrorCode.AuthException, { message: 'Invalid or missing X-Hub-Signature-256', http: 401 });
+    }
+    const body = request.body as { object?: unknown; entry?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || !Array.isArray(body.entry)) {
+      throw new GraphError(ErrorCode.InvalidParameter, { details: 'Expected a webhook envelope with an entry array.' });
+    }
+    await ctx.sql.begin(async (tx) => {
+      await tx`insert into inbound_events (body, received_at) values (${tx.json(body as never)}, ${new Date(ctx.clock.now())})`;
+      await tx`select pg_notify(${INBOUND_CHANNEL}, '')`;
+    });
+    ctx.metrics.metaWebhooks.inc();
+    return reply.code(200).send({ success: true });
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Accepting a send: validate it as Meta would (wire), resolve the recipient, commit it (group
+ * commit), answer with the platform's wamid. Nothing reaches Meta here; the dispatcher sends it.
+ * Read receipts and typing indicators are not queued: they go to Meta at once, as they only make
+ * sense now.
+ */
+import { createHash } from 'node:crypto';
+import { ErrorCode, GraphError, newWamid, toWaId, validateSendRequest } from '@switchboard/wire';
+import type { PlatformContext } from '../../context.js';
+import type { NumberInfo } from '../numbers.js';
+import type { AcceptBatcher } from './accept-batcher.js';
+import { findByIdempotencyKey } from '../sql/find-by-idempotency-key.js';
+import { markRead } from './mark-read.js';
+
+export interface SendAnswer {
+  messaging_product: 'whatsapp';
+  contacts: Array<{ input: string; wa_id: string }>;
+  messages: Array<{ id: string; message_status?: string }>;
+}
+
+export type AcceptAnswer = SendAnswer | { success: true };
+
+const MAX_IDEMPOTENCY_KEY = 255;
+
+export async function acceptMessage(
+  ctx: PlatformContext,
+  batcher: AcceptBatcher,
+  number: NumberInfo,
+  body: unknown,
+  rawBody: Buffer | undefined,
+  idempotencyKey: string | undefined,
+): Promise<AcceptAnswer> {
+  const send = validateSendRequest(body);
+  if (send.kind === 'read') return markRead(ctx, number, send.request);
+
+  const input = String(send.request.to);
+  const waId = toWaId(input, number.callingCode);
+  if (!waId) {
+    throw new GraphError(ErrorCode.InvalidParameter, { details: `Invalid parameter to: "${input}" is not a phone number.` });
+  }
+  if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
+    throw new GraphError(ErrorCode.InvalidParameter, { details: `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.` });
+  }
+  const requestHash = idempotencyKey ? createHash('sha256').update(rawBody ?? JSON.stringify(body)).digest() : null;
+  const wamid = newWamid(waId);
+  const inserted = await batcher.submit({
+    wamid,
+    tenantId: number.tenantId,
+    phoneNumberId: number.id,
+    recipient: waId,
+    type: send.type,
+    body: JSON.stringify(send.request),
+    idempotencyKey: idempotencyKey ?? null,
+    requestHash,
+  });
+  ctx.metrics.accepted.inc();
+  if (inserted) return answer(input, waId, wamid, send.type);
+
+  // The key was used before: answer as the first time, unless the request differs.
+  const first = await findByIdempotencyKey(ctx.sql, number.tenantId, idempotencyKey!);
+  if (!first) throw new Error('idempotency conflict without a stored message');
+  if (first.request_hash && requestHash && !first.request_hash.equals(requestHash)) {
+    throw new GraphError(ErrorCode.InvalidParameter, {
+      details: 'This Idempotency-Key was already used with a different request.',
+      http: 422,
+    });
+  }
+  return answer(String(first.to ?? input), first.recipient, first.wamid, first.type);
+}
+
+function answer(input: string, waId: string, wamid: string, type: string): SendAnswer {
+  return {
+    messaging_product: 'whatsapp',
+    contacts: [{ input, wa_id: waId }],
+    messages: [type === 'template' ? { id: wamid, message_status: 'accepted' } : { id: wamid }],
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Spreads sending across processes: each phone number is sent from by one process at a time,
+ * the holder of a PostgreSQL advisory lock for that number (session-level, on a dedicated lease
+ * connection, so the lease ends when the process or its connection dies). Work wakes lanes
+ * through LISTEN/NOTIFY from the accept path; a slow sweep picks up numbers whose holder died.
+ * When the lease session is replaced (its pid changes), every lane stops: its locks are gone.
+ */
+import type { PlatformContext } from '../../context.js';
+import type { Sql } from '../../db/connect.js';
+import { leaseClient } from '../../db/lease-client.js';
+import { numbersWithWork } from '../sql/claim-batch.js';
+import { SEND_CHANNEL } from '../sql/insert-accepted.js';
+import { Lane } from './lane.js';
+
+/** Advisory-lock namespace of send lanes ("SWSQ"). */
+const LEASE_NAMESPACE = 0x53575351;
+const SWEEP_MS = 5_000;
+
+export class Dispatcher {
+  readonly #lanes = new Map<string, Lane>();
+  #lockConn: Sql | undefined;
+  #leasePid: number | undefined;
+  #unlisten: (() => Promise<void>) | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+  #acquiring = new Set<string>();
+
+  constructor(private readonly ctx: PlatformContext) {}
+
+  async start(): Promise<void> {
+    this.#lockConn = leaseClient(this.ctx.sql, 'switchboard-send-leases');
+    const listener = await this.ctx.sql.listen(SEND_CHANNEL, (phoneNumberId) => this.wake(phoneNumberId), () => void this.sweep());
+    this.#unlisten = () => listener.unlisten();
+    this.#sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.#sweepTimer.unref();
+  }
+
+  /** There may be work for this number. */
+  wake(phoneNumberId: string): void {
+    if (this.#closing) return;
+    const lane = this.#lanes.get(phoneNumberId);
+    if (lane) lane.poke();
+    else void this.#acquire(phoneNumberId);
+  }
+
+  /** Safety net: numbers with queued work and no lane here (their holder may have died). */
+  async sweep(): Promise<void> {
+    if (this.#closing) return;
+    try {
+      const [row] = await this.#lockConn!<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      await this.#checkSession(row?.pid);
+      for (const id of await numbersWithWork(this.ctx.sql)) if (!this.#lanes.has(id)) this.wake(id);
+    } catch (err) {
+      this.ctx.logger.error({ err }, 'dispatcher sweep failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    await this.#unlisten?.().catch(() => undefined);
+    await Promise.all([...this.#lanes.values()].map((lane) => lane.close()));
+    for (const id of this.#lanes.keys()) await this.#release(id);
+    this.#lanes.clear();
+    await this.#lockConn?.end({ timeout: 5 });
+    this.#lockConn = undefined;
+  }
+
+  async #acquire(phoneNumberId: string): Promise<void> {
+    if (this.#acquiring.has(phoneNumberId) || !this.#lockConn) return;
+    this.#acquiring.add(phoneNumberId);
+    try {
+      const [row] = await this.#lockConn<{ locked: boolean; pid: number }[]>`
+        select pg_try_advisory_lock(${LEASE_NAMESPACE}, hashtext(${phoneNumberId})) as locked, pg_backend_pid() as pid`;
+      await this.#checkSession(row?.pid);
+      if (!row?.locked || this.#closing) {
+        if (row?.locked) await this.#release(phoneNumberId);
+        return;
+      }
+      const lane = new Lane(this.ctx, phoneNumberId, (idle) => void this.#retire(idle));
+      this.#lanes.set(phoneNumberId, lane);
+      lane.poke();
+    } catch (err) {
+      this.ctx.logger.error({ err, phone_number_id: phoneNumberId }, 'could not take the send lease');
+    } finally {
+      this.#acquiring.delete(phoneNumberId);
+    }
+  }
+
+  /** An idle lane gives its lease back, so another process (or this one, later) can take it. */
+  async #retire(lane: Lane): Promise<void> {
+    if (this.#lanes.get(lane.phoneNumberId) !== lane || lane.busy) return;
+    this.#lanes.delete(lane.phoneNumberId);
+    await this.#release(lane.phoneNumberId);
+    // Work may have been committed between the lane's last look and the release.
+    if (!this.#closing) {
+      const [row] = await this.ctx.sql`select 1 from send_queue where phone_number_id = ${lane.phoneNumberId} and available_at <= ${new Date(this.ctx.clock.now())} limit 1`;
+      if (row) this.wake(lane.phoneNumberId);
+    }
+  }
+
+  async #release(phoneNumberId: string): Promise<void> {
+    const conn = this.#lockConn;
+    if (conn) await conn`select pg_advisory_unlock(${LEASE_NAMESPACE}, hashtext(${phoneNumberId}))`.catch(() => undefined);
+  }
+
+  /** A new backend pid means the lease session was replaced and every lock we held is gone. */
+  async #checkSession(pid: number | undefined): Promise<void> {
+    if (pid === undefined) return;
+    if (this.#leasePid !== undefined && pid !== this.#leasePid) {
+      this.ctx.logger.warn({ was: this.#leasePid, now: pid }, 'send lease session was replaced; stopping lanes whose leases were lost');
+      const lanes = [...this.#lanes.values()];
+      this.#lanes.clear();
+      await Promise.all(lanes.map((l) => l.close()));
+    }
+    this.#leasePid = pid;
+  }
+}

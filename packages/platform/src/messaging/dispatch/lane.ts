@@ -1,0 +1,255 @@
+/**
+ * One phone number's sending loop, run only by the process holding that number's lease.
+ *
+ * Each round claims the oldest sendable messages, marks them in flight (committed before any
+ * request leaves, so a crash leaves evidence), and sends them: one chain per recipient, so a
+ * conversation's messages go in order and never two at once; chains run concurrently within the
+ * number's throughput (a token bucket at 95 % of its mps with a 5 % burst, so no 1-second window
+ * exceeds the limit) and each recipient's pair rate (45 at once, then 1 per 6 s). Answers are
+ * recorded for the whole round in one transaction.
+ */
+import type { GraphOutcome } from '../../graph/graph-client.js';
+import type { PlatformContext } from '../../context.js';
+import { numberById, wabaToken, type NumberInfo } from '../numbers.js';
+import { claimBatch, dropFromQueue, markInFlight, nextAvailableAt, recoverInFlight, type QueuedMessage } from '../sql/claim-batch.js';
+import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
+import { decide } from './retry-policy.js';
+import { TokenBucket } from './token-bucket.js';
+import { traced } from './trace.js';
+import { translateIds } from './translate-ids.js';
+
+const PAIR_RATE = 1 / 6;
+const PAIR_BURST = 45;
+
+export class Lane {
+  readonly #pairs = new Map<string, TokenBucket>();
+  #bucket: TokenBucket | undefined;
+  #number: NumberInfo | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #closing = false;
+  #cancelWake: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: PlatformContext,
+    readonly phoneNumberId: string,
+    private readonly onIdle: (lane: Lane) => void,
+  ) {}
+
+  /** New work may be there: run now, or once more after the current run. */
+  poke(): void {
+    if (this.#closing) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#cancelWake?.();
+    this.#cancelWake = undefined;
+    this.#running = this.#run().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  /** Stops after the round in flight; resolves when its outcomes are recorded. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.#cancelWake?.();
+    await this.#running;
+  }
+
+  get busy(): boolean {
+    return this.#running !== undefined || this.#cancelWake !== undefined;
+  }
+
+  async #run(): Promise<void> {
+    try {
+      const now = () => new Date(this.ctx.clock.now());
+      if (!this.#number) {
+        const recovered = await recoverInFlight(this.ctx.sql, this.phoneNumberId, now(), this.ctx.unknownOutcomeGraceMs);
+        if (recovered > 0) {
+          this.ctx.metrics.unknownOutcomes.inc({ phone_number_id: this.phoneNumberId }, recovered);
+          this.ctx.logger.warn({ phone_number_id: this.phoneNumberId, recovered }, 'in-flight sends of a stopped process retried');
+        }
+      }
+      this.#number = await numberById(this.ctx, this.phoneNumberId);
+      if (!this.#number) return;
+      const rate = this.#number.mps * 0.95;
+      const burst = Math.max(1, Math.floor(this.#number.mps * 0.05));
+      if (!this.#bucket) this.#bucket = new TokenBucket(rate, burst, this.ctx.clock.now());
+      else this.#bucket.setRate(rate, burst);
+
+      for (;;) {
+        this.#again = false;
+        const progressed = await this.#round(this.#number);
+        if (this.#closing) return;
+        if (!progressed && !this.#again) break;
+      }
+      await this.#scheduleWake();
+    } catch (err) {
+      // What this round marked in flight is recovered (as unknown outcomes) on the next run.
+      this.#number = undefined;
+      this.ctx.logger.error({ err, phone_number_id: this.phoneNumberId }, 'dispatch lane failed; retrying shortly');
+      if (!this.#closing) this.#wakeAt(this.ctx.clock.now() + 1_000);
+    }
+  }
+
+  /** One round; false when nothing could be sent now. */
+  async #round(number: NumberInfo): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    const held = this.#heldRecipients(now);
+    // About a tenth of a second of sending per round: outcomes are committed often, so a crash
+    // leaves few attempts with unknown outcomes (and few possible duplicates) behind.
+    const roundSize = Math.min(200, Math.max(10, Math.ceil(number.mps / 10)));
+    const claimed = await claimBatch(this.ctx.sql, number.id, new Date(now), held, roundSize);
+    if (claimed.length === 0) return false;
+    // Messages whose unknown attempt Meta turned out to have (its status arrived) are done.
+    const reconciled = claimed.filter((r) => r.meta_wamid !== null);
+    if (reconciled.length > 0) await dropFromQueue(this.ctx.sql, reconciled.map((r) => r.id));
+    const rows = claimed.filter((r) => r.meta_wamid === null);
+    if (rows.length === 0) return true;
+
+    const chains = new Map<string, QueuedMessage[]>();
+    for (const row of rows) {
+      const chain = chains.get(row.recipient);
+      if (chain) chain.push(row);
+      else chains.set(row.recipient, [row]);
+    }
+    const token = await wabaToken(this.ctx, number.wabaId);
+    const outcomes: RoundOutcomes = {
+      phoneNumberId: number.id,
+      wabaId: number.wabaId,
+      displayPhoneNumber: number.displayPhoneNumber,
+      sent: [],
+      retried: [],
+      failed: [],
+      released: [],
+    };
+    await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
+    const bodies = await translateIds(this.ctx.sql, number.tenantId, rows.map((r) => r.body));
+    const bodyOf = new Map(rows.map((r, i) => [r.id, bodies[i]!]));
+
+    const queue = [...chains.values()];
+    const concurrency = Math.min(32, Math.max(2, Math.ceil(number.mps / 40)));
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        for (let chain = queue.shift(); chain; chain = queue.shift()) {
+          await this.#sendChain(number, token, chain, bodyOf, outcomes);
+        }
+      }),
+    );
+    await recordOutcomes(this.ctx.sql, outcomes, new Date(this.ctx.clock.now()));
+    this.ctx.metrics.dispatched.inc({}, outcomes.sent.length);
+    for (const f of outcomes.failed) this.ctx.metrics.failed.inc({ code: String(f.code) });
+    for (const r of outcomes.retried) this.ctx.metrics.retried.inc({ reason: String((r.response as { reason?: string })?.reason ?? r.outcome) });
+    return outcomes.sent.length + outcomes.failed.length + outcomes.retried.length > 0;
+  }
+
+  async #sendChain(
+    number: NumberInfo,
+    token: string | undefined,
+    chain: QueuedMessage[],
+    bodyOf: Map<string, Record<string, unknown>>,
+    out: RoundOutcomes,
+  ): Promise<void> {
+    for (let i = 0; i < chain.length; i++) {
+      const message = chain[i]!;
+      if (this.#closing || !this.#takePair(message.recipient)) {
+        out.released.push(...chain.slice(i).map((m) => m.id));
+        return;
+      }
+      await this.#takeThroughput();
+      const attempt = message.attempts + 1;
+      const startedAt = new Date(this.ctx.clock.now());
+      const outcome: GraphOutcome = token
+        ? await this.ctx.graph.request('POST', `${number.id}/messages`, { token, json: traced(bodyOf.get(message.id)!, message.wamid) })
+        : { kind: 'error', status: 401, error: { message: 'No access token for this WABA', type: 'OAuthException', code: 190, fbtrace_id: '' }, retryable: false };
+      const finishedAt = new Date(this.ctx.clock.now());
+      const decision = decide(outcome, attempt);
+      const base = {
+        messageId: message.id,
+        attempt,
+        startedAt,
+        finishedAt,
+        httpStatus: outcome.kind === 'ok' || outcome.kind === 'error' ? outcome.status : null,
+        metaCode: outcome.kind === 'error' ? outcome.error.code : null,
+        response: outcome.kind === 'ok' ? outcome.body : outcome.kind === 'error' ? { error: outcome.error } : { reason: outcome.reason },
+      };
+      if (decision.kind === 'sent') {
+        out.sent.push({ ...base, metaWamid: decision.metaWamid });
+        continue;
+      }
+      if (decision.kind === 'failed') {
+        out.failed.push({
+          ...base,
+          wamid: message.wamid,
+          tenantId: message.tenant_id,
+          recipient: message.recipient,
+          code: decision.code,
+          details: decision.details,
+          bizOpaqueCallbackData: typeof message.body.biz_opaque_callback_data === 'string' ? message.body.biz_opaque_callback_data : undefined,
+        });
+        continue;
+      }
+      // Retry: this message and the rest of its conversation wait, in order.
+      if (decision.throttle === 'number') this.#bucket?.drain(this.ctx.clock.now());
+      if (decision.throttle === 'pair') this.#pairs.get(message.recipient)?.drain(this.ctx.clock.now());
+      if (outcome.kind === 'unknown') this.ctx.metrics.unknownOutcomes.inc({ phone_number_id: number.id });
+      // An unknown outcome waits long enough for Meta's `sent` status to say it had the message.
+      const delay = outcome.kind === 'unknown' ? Math.max(decision.delayMs, this.ctx.unknownOutcomeGraceMs) : decision.delayMs;
+      out.retried.push({
+        ...base,
+        availableAt: new Date(this.ctx.clock.now() + delay),
+        outcome: outcome.kind === 'unknown' ? 'unknown' : 'retry',
+        response: { ...base.response, reason: decision.reason },
+      });
+      out.released.push(...chain.slice(i + 1).map((m) => m.id));
+      return;
+    }
+  }
+
+  #takePair(recipient: string): boolean {
+    const now = this.ctx.clock.now();
+    let pair = this.#pairs.get(recipient);
+    if (!pair) this.#pairs.set(recipient, (pair = new TokenBucket(PAIR_RATE, PAIR_BURST, now)));
+    return pair.take(now) === 0;
+  }
+
+  /** Recipients whose pair budget is spent; forgets recipients whose budget is whole again. */
+  #heldRecipients(now: number): string[] {
+    const held: string[] = [];
+    for (const [recipient, bucket] of this.#pairs) {
+      if (bucket.full(now)) this.#pairs.delete(recipient);
+      else if (bucket.peek(now) > 0) held.push(recipient);
+    }
+    return held;
+  }
+
+  async #takeThroughput(): Promise<void> {
+    for (;;) {
+      const wait = this.#bucket!.take(this.ctx.clock.now());
+      if (wait === 0) return;
+      await new Promise<void>((resolve) => this.ctx.clock.at(this.ctx.clock.now() + wait, resolve));
+    }
+  }
+
+  async #scheduleWake(): Promise<void> {
+    const next = await nextAvailableAt(this.ctx.sql, this.phoneNumberId);
+    const now = this.ctx.clock.now();
+    let at = next ? Math.max(next.getTime(), now) : undefined;
+    // Recipients held by the pair rate with work waiting: try again when the first one has budget.
+    if (this.#pairs.size > 0 && next) at = Math.min(at ?? Infinity, now + 6_000);
+    if (at === undefined) {
+      this.onIdle(this);
+      return;
+    }
+    this.#wakeAt(at);
+  }
+
+  #wakeAt(at: number): void {
+    this.#cancelWake?.();
+    this.#cancelWake = this.ctx.clock.at(at, () => {
+      this.#cancelWake = undefined;
+      this.poke();
+    });
+  }
+}

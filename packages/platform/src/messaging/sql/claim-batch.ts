@@ -1,0 +1,80 @@
+/**
+ * The next messages of one number that may be sent now, oldest first. Only the lease holder calls
+ * this, so no row locks are needed; recipients held back (pair rate, a message in flight) are
+ * excluded so they do not crowd out the others.
+ */
+import type { Sql } from '../../db/connect.js';
+
+export interface QueuedMessage {
+  id: string;
+  wamid: string;
+  tenant_id: string;
+  recipient: string;
+  body: Record<string, unknown>;
+  attempts: number;
+  /** Set when a status proved Meta had the message after an attempt with an unknown outcome. */
+  meta_wamid: string | null;
+}
+
+export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, excluded: string[], limit: number): Promise<QueuedMessage[]> {
+  return sql<QueuedMessage[]>`
+    select m.id::text as id, m.wamid, m.tenant_id, q.recipient, m.body, q.attempts, m.meta_wamid
+    from send_queue q join messages m on m.id = q.message_id
+    where q.phone_number_id = ${phoneNumberId} and q.available_at <= ${now}
+      and q.in_flight_since is null
+      and q.recipient <> all(${excluded}::text[])
+    order by q.message_id
+    limit ${limit}`;
+}
+
+/** When the next queued message of the number becomes available, if any. */
+export async function nextAvailableAt(sql: Sql, phoneNumberId: string): Promise<Date | undefined> {
+  const [row] = await sql<{ at: Date | null }[]>`
+    select min(available_at) as at from send_queue where phone_number_id = ${phoneNumberId} and in_flight_since is null`;
+  return row?.at ?? undefined;
+}
+
+/** Marks messages as in flight, committed before any of them leaves. */
+export async function markInFlight(sql: Sql, ids: string[], now: Date): Promise<void> {
+  await sql`update send_queue set in_flight_since = ${now} where message_id = any(${ids}::bigint[])`;
+}
+
+/** Removes messages that need no further attempt. */
+export async function dropFromQueue(sql: Sql, ids: string[]): Promise<void> {
+  await sql`delete from send_queue where message_id = any(${ids}::bigint[])`;
+}
+
+/**
+ * After a crash: messages left in flight by a previous holder of the number. Their outcome is
+ * unknown (Meta may or may not have them): they are recorded as such and retried after a grace
+ * period in which Meta's status, if Meta had them, marks them sent (see dispatch/trace.ts).
+ */
+export async function recoverInFlight(sql: Sql, phoneNumberId: string, now: Date, graceMs: number): Promise<number> {
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ message_id: string; attempts: number; since: Date }[]>`
+      update send_queue set in_flight_since = null, attempts = attempts + 1,
+        available_at = ${new Date(now.getTime() + graceMs)}
+      where phone_number_id = ${phoneNumberId} and in_flight_since is not null
+      returning message_id::text, attempts, in_flight_since as since`;
+    if (rows.length > 0) {
+      await tx`
+        insert into message_attempts (message_id, attempt, started_at, finished_at, outcome, response)
+        select id, attempt, ${now}, ${now}, 'unknown', '{"reason":"process stopped while the request was in flight"}'::jsonb
+        from unnest(${rows.map((r) => r.message_id)}::bigint[], ${rows.map((r) => r.attempts)}::smallint[]) as t(id, attempt)`;
+      await tx`update messages set attempts = attempts + 1 where id = any(${rows.map((r) => r.message_id)}::bigint[])`;
+    }
+    return rows.length;
+  });
+}
+
+/** Numbers with queued work, for the safety-net sweep (a loose index scan: one probe per number). */
+export async function numbersWithWork(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ p: string }[]>`
+    with recursive t as (
+      select min(phone_number_id) as p from send_queue
+      union all
+      select (select min(phone_number_id) from send_queue where phone_number_id > t.p) from t where t.p is not null
+    )
+    select p from t where p is not null`;
+  return rows.map((r) => r.p);
+}

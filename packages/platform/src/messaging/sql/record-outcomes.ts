@@ -1,0 +1,132 @@
+/**
+ * Records what Meta answered for a round of sends, in one transaction: attempts, Meta's ids,
+ * reschedules, failures (with the `failed` status owed to the tenant), and releases of messages
+ * that were marked in flight but not sent this round.
+ */
+import { webhookError } from '@switchboard/wire';
+import type { Sql } from '../../db/connect.js';
+import { INBOUND_CHANNEL } from '../../inbound/processor.js';
+import { enqueueTenantEvents, type TenantEvent } from '../../webhooks/enqueue-events.js';
+
+export interface AttemptRecord {
+  messageId: string;
+  attempt: number;
+  startedAt: Date;
+  finishedAt: Date;
+  httpStatus: number | null;
+  metaCode: number | null;
+  response: unknown;
+}
+
+export interface SentOutcome extends AttemptRecord {
+  metaWamid: string;
+}
+
+export interface RetryOutcome extends AttemptRecord {
+  availableAt: Date;
+  outcome: 'retry' | 'unknown';
+}
+
+export interface FailedOutcome extends AttemptRecord {
+  wamid: string;
+  tenantId: string;
+  recipient: string;
+  code: number;
+  details: string;
+  bizOpaqueCallbackData: string | undefined;
+}
+
+export interface RoundOutcomes {
+  phoneNumberId: string;
+  wabaId: string;
+  displayPhoneNumber: string;
+  sent: SentOutcome[];
+  retried: RetryOutcome[];
+  failed: FailedOutcome[];
+  released: string[];
+}
+
+export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date): Promise<void> {
+  await sql.begin(async (tx) => {
+    const attempts: Array<AttemptRecord & { outcome: string }> = [
+      ...round.sent.map((o) => ({ ...o, outcome: 'sent' })),
+      ...round.retried.map((o) => ({ ...o, outcome: o.outcome })),
+      ...round.failed.map((o) => ({ ...o, outcome: 'failed' })),
+    ];
+    if (attempts.length > 0) {
+      await tx`
+        insert into message_attempts (message_id, attempt, started_at, finished_at, outcome, http_status, meta_code, response)
+        select * from unnest(
+          ${attempts.map((a) => a.messageId)}::bigint[], ${attempts.map((a) => a.attempt)}::smallint[],
+          ${attempts.map((a) => a.startedAt.toISOString())}::timestamptz[], ${attempts.map((a) => a.finishedAt.toISOString())}::timestamptz[],
+          ${attempts.map((a) => a.outcome)}::text[], ${attempts.map((a) => a.httpStatus)}::int[],
+          ${attempts.map((a) => a.metaCode)}::int[], ${attempts.map((a) => JSON.stringify(a.response ?? null))}::jsonb[])`;
+    }
+    if (round.sent.length > 0) {
+      await tx`
+        update messages m set meta_wamid = v.meta, attempts = v.attempt,
+          status = case when m.status = 'accepted' then 'dispatched' else m.status end, updated_at = ${now}
+        from unnest(${round.sent.map((o) => o.messageId)}::bigint[], ${round.sent.map((o) => o.metaWamid)}::text[],
+                    ${round.sent.map((o) => o.attempt)}::smallint[]) as v(id, meta, attempt)
+        where m.id = v.id`;
+      // Statuses that overtook this bookkeeping are waiting: have the inbound processor apply them.
+      const [waiting] = await tx`select 1 from pending_statuses where meta_wamid = any(${round.sent.map((o) => o.metaWamid)}::text[]) limit 1`;
+      if (waiting) await tx`select pg_notify(${INBOUND_CHANNEL}, '')`;
+    }
+    if (round.retried.length > 0) {
+      await tx`
+        update send_queue q set available_at = v.at, attempts = v.attempt, in_flight_since = null
+        from unnest(${round.retried.map((o) => o.messageId)}::bigint[], ${round.retried.map((o) => o.availableAt.toISOString())}::timestamptz[],
+                    ${round.retried.map((o) => o.attempt)}::smallint[]) as v(id, at, attempt)
+        where q.message_id = v.id`;
+      await tx`
+        update messages m set attempts = v.attempt, updated_at = ${now}
+        from unnest(${round.retried.map((o) => o.messageId)}::bigint[], ${round.retried.map((o) => o.attempt)}::smallint[]) as v(id, attempt)
+        where m.id = v.id`;
+    }
+    if (round.failed.length > 0) {
+      await tx`
+        update messages m set status = 'failed', attempts = v.attempt, updated_at = ${now},
+          error = jsonb_build_object('code', v.code, 'details', v.details)
+        from unnest(${round.failed.map((o) => o.messageId)}::bigint[], ${round.failed.map((o) => o.attempt)}::smallint[],
+                    ${round.failed.map((o) => o.code)}::int[], ${round.failed.map((o) => o.details)}::text[]) as v(id, attempt, code, details)
+        where m.id = v.id`;
+      await tx`
+        insert into message_statuses (message_id, status, at, errors)
+        select id, 'failed', ${now}, jsonb_build_array(jsonb_build_object('code', code))
+        from unnest(${round.failed.map((o) => o.messageId)}::bigint[], ${round.failed.map((o) => o.code)}::int[]) as t(id, code)
+        on conflict do nothing`;
+      await enqueueTenantEvents(tx, round.failed.map((o) => failedEvent(round, o, now)), now);
+    }
+    const done = [...round.sent, ...round.failed].map((o) => o.messageId);
+    if (done.length > 0) await tx`delete from send_queue where message_id = any(${done}::bigint[])`;
+    if (round.released.length > 0) {
+      await tx`update send_queue set in_flight_since = null where message_id = any(${round.released}::bigint[])`;
+    }
+  });
+}
+
+/** The `failed` status a tenant receives when Meta refused a message, in Meta's webhook shape. */
+function failedEvent(round: RoundOutcomes, o: FailedOutcome, now: Date): TenantEvent {
+  return {
+    tenantId: o.tenantId,
+    wabaId: round.wabaId,
+    phoneNumberId: round.phoneNumberId,
+    field: 'messages',
+    orderingKey: `${round.phoneNumberId}:${o.recipient}`,
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: round.displayPhoneNumber.replace(/\D/g, ''), phone_number_id: round.phoneNumberId },
+      statuses: [
+        {
+          id: o.wamid,
+          status: 'failed',
+          timestamp: String(Math.floor(now.getTime() / 1000)),
+          recipient_id: o.recipient,
+          ...(o.bizOpaqueCallbackData !== undefined ? { biz_opaque_callback_data: o.bizOpaqueCallbackData } : {}),
+          errors: [webhookError(o.code, o.details)],
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Records one POST to a destination, each outcome in a single statement (attempt, its events, the
+ * events' states, the destination's backoff), then wakes destinations whose events were waiting
+ * behind the resolved ones (same ordering key, another URL) with a NOTIFY.
+ *
+ * Backoff is the destination's, computed here: 1 s × 2^(failures) capped at 1 h, with ±25 %
+ * jitter so receivers recovering from an outage are not hit by every sender at once. It holds
+ * every event queued for the destination while the receiver fails, so a dead receiver sees one
+ * probe per step rather than one POST per new event.
+ *
+ * Dead letters: every event waiting while the receiver fails starts its retry window at the first
+ * failure after it arrived (first_failed_at); at a failed attempt, events whose window (24 h) has
+ * passed become dead. A success after failures clears the windows of the events still queued.
+ */
+import type { Sql } from 'postgres';
+import { MAX_NOTIFY_PAYLOAD, WEBHOOK_CHANNEL } from '../channel.js';
+
+export const BACKOFF_BASE_S = 1;
+export const BACKOFF_MAX_S = 3_600;
+export const RETRY_WINDOW_MS = 24 * 3_600_000;
+
+export interface AttemptRecord {
+  destinationId: string;
+  tenantId: string;
+  url: string;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  eventIds: string[];
+  now: Date;
+}
+
+export async function recordDelivered(sql: Sql, a: AttemptRecord, recovered: boolean): Promise<void> {
+  await sql`
+    with attempt as (
+      insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, status_code, event_count)
+      values (${a.tenantId}, ${a.destinationId}, ${a.url}, ${a.startedAt}, ${a.durationMs}, 'delivered', ${a.statusCode}, ${a.eventIds.length})
+      returning id),
+    links as (
+      insert into webhook_attempt_events (event_id, attempt_id)
+      select unnest(${a.eventIds}::bigint[]), id from attempt),
+    destination as (
+      update webhook_destinations set failures = 0, retry_at = null, last_success_at = ${a.now}, last_error = null
+      where id = ${a.destinationId}),
+    done as (
+      update webhook_events set state = 'delivered', delivered_at = ${a.now}, attempts = attempts + 1, last_error = null
+      where id = any(${a.eventIds}::bigint[]) and state = 'pending'
+      returning ordering_key)
+    ${notifyWaiting(sql, a, 'done')}`;
+  if (recovered) {
+    await sql`
+      update webhook_events set first_failed_at = null
+      where destination_id = ${a.destinationId} and state = 'pending' and first_failed_at is not null`;
+  }
+}
+
+export interface FailedAttempt extends AttemptRecord {
+  outcome: 'failed' | 'timeout';
+  error: string;
+}
+
+/** Returns when the destination may be tried again, and how many events were dead-lettered. */
+export async function recordFailed(sql: Sql, a: FailedAttempt): Promise<{ retryAt: Date; dead: number }> {
+  const cutoff = new Date(a.now.getTime() - RETRY_WINDOW_MS);
+  const [row] = await sql<{ retry_at: Date; dead: number }[]>`
+    with attempt as (
+      insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, status_code, error, event_count)
+      values (${a.tenantId}, ${a.destinationId}, ${a.url}, ${a.startedAt}, ${a.durationMs}, ${a.outcome}, ${a.statusCode},
+              ${a.error}, ${a.eventIds.length})
+      returning id),
+    links as (
+      insert into webhook_attempt_events (event_id, attempt_id)
+      select unnest(${a.eventIds}::bigint[]), id from attempt),
+    destination as (
+      update webhook_destinations set
+        failures = failures + 1,
+        retry_at = ${a.now}::timestamptz + make_interval(secs =>
+          least(${BACKOFF_MAX_S}::float8, ${BACKOFF_BASE_S}::float8 * power(2, least(failures, 30))) * (0.75 + random() * 0.5)),
+        last_failure_at = ${a.now}, last_error = ${a.error}
+      where id = ${a.destinationId}
+      returning retry_at),
+    -- Only rows that change: the batch, events starting their window, events past it.
+    events as (
+      update webhook_events set
+        attempts = attempts + case when id = any(${a.eventIds}::bigint[]) then 1 else 0 end,
+        last_error = case when id = any(${a.eventIds}::bigint[]) then ${a.error} else last_error end,
+        first_failed_at = coalesce(first_failed_at, ${a.now}),
+        state = case when first_failed_at <= ${cutoff} then 'dead' else 'pending' end,
+        dead_at = case when first_failed_at <= ${cutoff} then ${a.now}::timestamptz end
+      where destination_id = ${a.destinationId} and state = 'pending'
+        and (id = any(${a.eventIds}::bigint[]) or first_failed_at is null or first_failed_at <= ${cutoff})
+      returning state, ordering_key),
+    done as (select ordering_key from events where state = 'dead'),
+    wake as (${notifyWaiting(sql, a, 'done')})
+    select (select retry_at from destination) as retry_at,
+           (select count(*)::int from done) as dead,
+           (select count(*) from wake) as woken`;
+  return { retryAt: row!.retry_at, dead: row!.dead };
+}
+
+/**
+ * NOTIFY the other destinations holding undelivered events of the keys in `resolved` (a CTE of
+ * ordering_key rows). The statement's snapshot predates its own updates, which is fine: only other
+ * destinations' rows are read.
+ */
+function notifyWaiting(sql: Sql, a: AttemptRecord, resolved: string) {
+  return sql`
+    select pg_notify(${WEBHOOK_CHANNEL}, case when length(ids) > ${MAX_NOTIFY_PAYLOAD} then '' else ids end)
+    from (
+      select string_agg(distinct e.destination_id::text, ',') as ids
+      from webhook_events e
+      where e.tenant_id = ${a.tenantId} and e.state = 'pending' and e.destination_id <> ${a.destinationId}
+        and e.ordering_key in (select ordering_key from ${sql(resolved)})) w
+    where ids is not null`;
+}

@@ -1,0 +1,132 @@
+/**
+ * A whole system for a test: the emulator as a real HTTP server, the platform on a fresh database,
+ * one VirtualClock shared by both, the emulator's app subscribed to the platform's /webhooks/meta,
+ * and helpers to make tenants with numbers. Close it in afterAll/afterEach.
+ */
+import { randomBytes } from 'node:crypto';
+import { createEmulator, type Emulator } from '@switchboard/emulator';
+import { createLogger, VirtualClock } from '@switchboard/runtime';
+import { SecretBox } from '../src/crypto/secret-box.js';
+import { createPlatform, type Platform } from '../src/server.js';
+import { createTenant, type CreatedTenant } from '../src/tenants/create-tenant.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+export interface Sandbox {
+  app_id: string;
+  app_secret: string;
+  access_token: string;
+  verify_token: string;
+  business_id: string;
+  waba_id: string;
+  phone_number_id: string;
+  display_phone_number: string;
+}
+
+export interface TenantWithNumber extends CreatedTenant {
+  sandbox: Sandbox;
+}
+
+export interface Stack {
+  clock: VirtualClock;
+  emulator: Emulator;
+  emulatorUrl: string;
+  platform: Platform;
+  platformUrl: string;
+  db: TestDatabase;
+  operatorKey: string;
+  metaVerifyToken: string;
+  /** The emulator app the platform is configured with (its secret signs Meta's webhooks). */
+  app: { id: string; secret: string };
+  /** A tenant owning a fresh WABA and registered number on the emulator. */
+  tenantWithNumber(name?: string): Promise<TenantWithNumber>;
+  /** fetch against the platform with a bearer token. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers
+  call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Freeze the shared clock (default true): time moves only with clock.advance(). */
+  frozen?: boolean;
+  workers?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const clock = new VirtualClock({ frozen: options.frozen ?? true });
+  const emulator = createEmulator({ clock });
+  const emulatorUrl = await emulator.listen(0);
+  const app = { id: String(100000000000000 + Math.floor(Math.random() * 1e14)), secret: randomBytes(16).toString('hex') };
+  const db = await createTestDatabase();
+  const operatorKey = `op_${randomBytes(8).toString('hex')}`;
+  const metaVerifyToken = `vt_${randomBytes(8).toString('hex')}`;
+  const box = new SecretBox(randomBytes(32));
+  const platform = createPlatform({
+    sql: db.sql,
+    logger: createLogger('platform', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    box,
+    operatorKey,
+    clock,
+    graph: { baseUrl: emulatorUrl, version: 'v23.0', timeoutMs: 5_000 },
+    meta: { appId: app.id, appSecret: app.secret, verifyToken: metaVerifyToken },
+    workers: options.workers ?? true,
+  });
+  const platformUrl = await platform.listen(0);
+
+  const call: Stack['call'] = async (method, path, token, body) => {
+    const response = await fetch(`${platformUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, json };
+  };
+
+  async function tenantWithNumber(name = 'Tenant'): Promise<TenantWithNumber> {
+    const response = await fetch(`${emulatorUrl}/_emulator/fixtures`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        app_id: app.id,
+        app_secret: app.secret,
+        callback_url: `${platformUrl}/webhooks/meta`,
+        verify_token: metaVerifyToken,
+      }),
+    });
+    if (!response.ok) throw new Error(`fixtures: ${response.status} ${await response.text()}`);
+    const sandbox = (await response.json()) as Sandbox;
+    const tenant = await createTenant(db.sql, box, name);
+    const attached = await call('POST', '/api/v1/wabas', operatorKey, {
+      tenant_id: tenant.tenant_id,
+      waba_id: sandbox.waba_id,
+      access_token: sandbox.access_token,
+    });
+    if (attached.status !== 200) throw new Error(`attach WABA: ${attached.status} ${JSON.stringify(attached.json)}`);
+    return { ...tenant, sandbox };
+  }
+
+  return {
+    clock,
+    emulator,
+    emulatorUrl,
+    platform,
+    platformUrl,
+    db,
+    operatorKey,
+    metaVerifyToken,
+    app,
+    tenantWithNumber,
+    call,
+    async close() {
+      await platform.close();
+      await emulator.close();
+      await db.drop();
+    },
+  };
+}
