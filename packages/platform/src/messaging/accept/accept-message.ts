@@ -10,6 +10,7 @@ import type { PlatformContext } from '../../context.js';
 import type { NumberInfo } from '../numbers.js';
 import type { AcceptBatcher } from './accept-batcher.js';
 import { findByIdempotencyKey } from '../sql/find-by-idempotency-key.js';
+import { checkPolicy } from '../../policy/check-policy.js';
 import { markRead } from './mark-read.js';
 
 export interface SendAnswer {
@@ -38,6 +39,7 @@ export async function acceptMessage(
   if (!waId) {
     throw new GraphError(ErrorCode.InvalidParameter, { details: `Invalid parameter to: "${input}" is not a phone number.` });
   }
+  await checkPolicy(ctx, number, send, waId);
   if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
     throw new GraphError(ErrorCode.InvalidParameter, { details: `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.` });
   }
