@@ -9,7 +9,7 @@ import { ErrorCode, GraphError, newWamid, toWaId, validateSendRequest } from '@s
 import type { PlatformContext } from '../../context.js';
 import type { NumberInfo } from '../numbers.js';
 import type { AcceptBatcher } from './accept-batcher.js';
-import { findByIdempotencyKey } from '../sql/find-by-idempotency-key.js';
+import { findByIdempotencyKey, type IdempotentMessage } from '../sql/find-by-idempotency-key.js';
 import { checkPolicy } from '../../policy/check-policy.js';
 import { markRead } from './mark-read.js';
 
@@ -39,11 +39,16 @@ export async function acceptMessage(
   if (!waId) {
     throw new GraphError(ErrorCode.InvalidParameter, { details: `Invalid parameter to: "${input}" is not a phone number.` });
   }
-  await checkPolicy(ctx, number, send, waId);
   if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
     throw new GraphError(ErrorCode.InvalidParameter, { details: `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.` });
   }
   const requestHash = idempotencyKey ? createHash('sha256').update(rawBody ?? JSON.stringify(body)).digest() : null;
+  // A retry answers as the first time, even if policy would refuse the request now.
+  if (idempotencyKey) {
+    const first = await findByIdempotencyKey(ctx.sql, number.tenantId, idempotencyKey);
+    if (first) return replay(first, requestHash, input);
+  }
+  await checkPolicy(ctx, number, send, waId);
   const wamid = newWamid(waId);
   const inserted = await batcher.submit({
     wamid,
@@ -58,9 +63,13 @@ export async function acceptMessage(
   ctx.metrics.accepted.inc();
   if (inserted) return answer(input, waId, wamid, send.type);
 
-  // The key was used before: answer as the first time, unless the request differs.
+  // A concurrent request with the same key committed first: answer as it was answered.
   const first = await findByIdempotencyKey(ctx.sql, number.tenantId, idempotencyKey!);
   if (!first) throw new Error('idempotency conflict without a stored message');
+  return replay(first, requestHash, input);
+}
+
+function replay(first: IdempotentMessage, requestHash: Buffer | null, input: string): SendAnswer {
   if (first.request_hash && requestHash && !first.request_hash.equals(requestHash)) {
     throw new GraphError(ErrorCode.InvalidParameter, {
       details: 'This Idempotency-Key was already used with a different request.',
