@@ -1,9 +1,11 @@
 /**
  * Meta's webhooks into the platform. GET answers the verification handshake with the configured
  * verify token; POST checks X-Hub-Signature-256 over the raw bytes with the app secret (missing or
- * forged: 401, counted), stores the body, wakes the processor and answers 200. Processing happens
+ * forged: 401, counted), stores the body (once: a retried POST is recognised by its digest),
+ * wakes the processor and answers 200. Processing happens
  * after the answer, so Meta never waits on it and nothing is lost if processing fails.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, GraphError, SIGNATURE_HEADER, verifySignature } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
@@ -29,9 +31,13 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: PlatformContext
     if (!body || typeof body !== 'object' || !Array.isArray(body.entry)) {
       throw new GraphError(ErrorCode.InvalidParameter, { details: 'Expected a webhook envelope with an entry array.' });
     }
+    // A retried POST (same bytes) is stored once: its digest is unique.
+    const digest = createHash('sha256').update(raw).digest();
     await ctx.sql.begin(async (tx) => {
-      await tx`insert into inbound_events (body, received_at) values (${tx.json(body as never)}, ${new Date(ctx.clock.now())})`;
-      await tx`select pg_notify(${INBOUND_CHANNEL}, '')`;
+      const stored = await tx`
+        insert into inbound_events (body, received_at, digest) values (${tx.json(body as never)}, ${new Date(ctx.clock.now())}, ${digest})
+        on conflict (digest) do nothing returning id`;
+      if (stored.length > 0) await tx`select pg_notify(${INBOUND_CHANNEL}, '')`;
     });
     ctx.metrics.metaWebhooks.inc();
     return reply.code(200).send({ success: true });

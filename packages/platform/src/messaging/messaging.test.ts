@@ -123,6 +123,15 @@ describe('messaging gateway', () => {
     expect(((await different.json()) as { error: { code: number } }).error.code).toBe(100);
   });
 
+  it('exposes Prometheus metrics for what it accepted, dispatched and queued', async () => {
+    const text = await (await fetch(`${stack.platformUrl}/metrics`)).text();
+    expect(text).toMatch(/^# TYPE switchboard_messages_accepted_total counter$/m);
+    expect(Number(/^switchboard_messages_accepted_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/^switchboard_messages_dispatched_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^# TYPE switchboard_queue_depth gauge$/m);
+    expect(text).toMatch(/^# TYPE switchboard_tenant_webhook_lag_seconds gauge$/m);
+  });
+
   it("refuses another tenant's number exactly like one that does not exist", async () => {
     const other = await stack.tenantWithNumber('Other');
     const body = { messaging_product: 'whatsapp', to: USER, type: 'text', text: { body: 'hi' } };
