@@ -197,7 +197,7 @@ describe("the SDKs' webhook verifiers against the platform's tenant webhooks", (
       '@kapso/whatsapp-cloud-api': true,
       '@great-detail/whatsapp': true,
     });
-    expect(await messagesSeenByWhatsappApiJs(post.raw, post.headers, quiet.webhook_secret)).toEqual([{ from: user, text: INBOUND_TEXT }]);
+    expect(await messagesSeenByWhatsappApiJs(post.raw, post.headers, quiet.webhook_secret)).toEqual([{ from: user, phoneID: quiet.sandbox.phone_number_id, text: INBOUND_TEXT }]);
 
     // Signed with this tenant's secret: not Meta's app secret (which tenants never see), not another tenant's.
     const refused = { 'whatsapp-api-js': false, '@kapso/whatsapp-cloud-api': false, '@great-detail/whatsapp': false };
