@@ -4,23 +4,15 @@
  * and helpers to make tenants with numbers. Close it in afterAll/afterEach.
  */
 import { randomBytes } from 'node:crypto';
-import { createEmulator, type Emulator } from '@switchboard/emulator';
+import { createEmulator, type Emulator, type FixtureResult } from '@switchboard/emulator';
 import { createLogger, VirtualClock } from '@switchboard/runtime';
 import { SecretBox } from '../src/crypto/secret-box.js';
 import { createPlatform, type Platform } from '../src/server.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/create-tenant.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 
-export interface Sandbox {
-  app_id: string;
-  app_secret: string;
-  access_token: string;
-  verify_token: string;
-  business_id: string;
-  waba_id: string;
-  phone_number_id: string;
-  display_phone_number: string;
-}
+/** What the emulator's one-call fixtures made for a tenant. */
+export type Sandbox = FixtureResult;
 
 export interface TenantWithNumber extends CreatedTenant {
   sandbox: Sandbox;

@@ -7,6 +7,7 @@
  * rebuilt from demo.json, so the data in PostgreSQL keeps matching Meta's side.
  */
 import { randomBytes } from 'node:crypto';
+import type { FixtureResult } from '@switchboard/emulator';
 import { createTenant, type SecretBox, type Sql } from '@switchboard/platform';
 import type { DemoFile } from './demo-file.js';
 
@@ -28,16 +29,6 @@ export function demoApp(previous: DemoFile | undefined): DemoApp {
   };
 }
 
-interface FixturesResponse {
-  app_id: string;
-  app_secret: string;
-  access_token: string;
-  verify_token: string;
-  business_id: string;
-  waba_id: string;
-  phone_number_id: string;
-  display_phone_number: string;
-}
 
 export interface SeedInput {
   sql: Sql;
@@ -52,7 +43,7 @@ export interface SeedInput {
 
 export async function seedDemo(input: SeedInput): Promise<DemoFile> {
   const { previous, app } = input;
-  const fixtures = await requestJson<FixturesResponse>('POST', `${input.emulatorUrl}/_emulator/fixtures`, {
+  const fixtures = await requestJson<FixtureResult>('POST', `${input.emulatorUrl}/_emulator/fixtures`, {
     app_id: app.app_id,
     app_secret: app.app_secret,
     verify_token: app.verify_token,
