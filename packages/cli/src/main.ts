@@ -12,6 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   migrate: { summary: 'apply database migrations and exit', load: () => import('./commands/migrate.js') },
   tenants: { summary: 'tenants: create --name X [--json]', load: () => import('./commands/tenants.js') },
   wabas: { summary: 'WABAs: attach --tenant T --waba W --token X [--json]', load: () => import('./commands/wabas.js') },
+  contacts: { summary: 'contacts: import --tenant T --file F.csv|.json [--calling-code CC] [--proof TEXT] [--json]', load: () => import('./commands/contacts.js') },
 };
 
 function usage(): string {

@@ -9,3 +9,4 @@ export * from './tenants/api-key.js';
 export * from './graph/graph-client.js';
 export * from './assets/attach-waba.js';
 export { presentWaba } from './assets/asset-presenters.js';
+export { importContacts, type ImportReport } from './contacts/import-contacts.js';

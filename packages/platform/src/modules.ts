@@ -2,13 +2,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from './context.js';
 import { registerApiDocs } from './api/docs.js';
+import { registerAlertRoutes } from './alerts/routes.js';
+import { subscribeTemplateAlerts } from './alerts/template-alerts.js';
 import { registerApiRoutes } from './api/routes.js';
 import { registerAssetRoutes } from './assets/routes.js';
+import { registerContactRoutes } from './contacts/routes.js';
 import { InboundProcessor } from './inbound/processor.js';
 import { registerInboundRoutes } from './inbound/routes.js';
+import { startHoldReleaser } from './limits/release-held.js';
+import { startNumberRefresher } from './limits/refresh-numbers.js';
+import { registerLimitRoutes } from './limits/routes.js';
 import { Dispatcher } from './messaging/dispatch/dispatcher.js';
 import { registerMessagingRoutes } from './messaging/routes.js';
 import { registerMetricsRoute } from './metrics/route.js';
+import { registerPolicyRoutes } from './policy/policy-routes.js';
+import { TemplateReconciler } from './templates/reconcile-worker.js';
+import { registerTemplateRoutes } from './templates/template-routes.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
 import { startWebhookDelivery } from './webhooks/worker.js';
 
@@ -24,6 +33,12 @@ export function registerModules(app: FastifyInstance, ctx: PlatformContext): voi
   registerInboundRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerApiRoutes(app, ctx);
+  registerTemplateRoutes(app, ctx);
+  registerPolicyRoutes(app, ctx);
+  registerContactRoutes(app, ctx);
+  registerLimitRoutes(app, ctx);
+  registerAlertRoutes(app, ctx);
+  subscribeTemplateAlerts();
   // Last: the Cloud-API-compatible surface owns the generic /{id}/… paths.
   registerMessagingRoutes(app, ctx);
 }
@@ -35,9 +50,16 @@ export async function startWorkers(ctx: PlatformContext): Promise<Workers> {
   await inbound.start();
   const dispatcher = new Dispatcher(ctx);
   await dispatcher.start();
+  const templates = new TemplateReconciler(ctx);
+  await templates.start();
+  const releaser = await startHoldReleaser(ctx);
+  const refresher = await startNumberRefresher(ctx);
   return {
     async close() {
       // Producers of tenant events stop before their delivery does.
+      await refresher.close();
+      await releaser.close();
+      await templates.close();
       await dispatcher.close();
       await inbound.close();
       await delivery.close();

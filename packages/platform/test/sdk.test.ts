@@ -46,6 +46,11 @@ async function userWrites(waId: string, body: string, phoneNumberId = tenant.san
     body: JSON.stringify({ phone_number_id: phoneNumberId, type: 'text', text: { body } }),
   });
   expect(response.status).toBe(200);
+  // A tenant answers what the platform has received: wait for it (free-form replies are refused outside the window).
+  await vi.waitFor(async () => {
+    const [window] = await stack.db.sql`select 1 from conversations where phone_number_id = ${phoneNumberId} and wa_id = ${waId}`;
+    expect(window).toBeDefined();
+  });
 }
 
 /** Moves the shared frozen clock until the condition holds (sends, statuses and webhooks follow it). */

@@ -2,6 +2,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { PhoneNumberResponse, WabaResponse } from './asset-schemas.js';
 import type { PhoneNumberRow, WabaView } from './asset-store.js';
+import { unknownLimit, type NumberLimits } from '../limits/number-limits.js';
 
 export function presentWaba(waba: WabaView): Static<typeof WabaResponse> {
   return {
@@ -19,7 +20,7 @@ export function presentWaba(waba: WabaView): Static<typeof WabaResponse> {
   };
 }
 
-export function presentPhoneNumber(row: PhoneNumberRow): Static<typeof PhoneNumberResponse> {
+export function presentPhoneNumber(row: PhoneNumberRow, limits: NumberLimits): Static<typeof PhoneNumberResponse> {
   return {
     id: row.id,
     waba_id: row.waba_id,
@@ -33,5 +34,8 @@ export function presentPhoneNumber(row: PhoneNumberRow): Static<typeof PhoneNumb
     messaging_limit_tier: row.messaging_limit_tier,
     created_at: row.created_at.toISOString(),
     synced_at: row.synced_at?.toISOString() ?? null,
+    quality_event: row.quality_event,
+    health_updated_at: row.health_updated_at?.toISOString() ?? null,
+    messaging_limit: limits.get(row.portfolio_id) ?? unknownLimit(row.portfolio_id, row.messaging_limit_tier),
   };
 }

@@ -1,6 +1,7 @@
 /** Request and response schemas of the WABA and phone-number endpoints. */
 import { Type } from '@sinclair/typebox';
 import { Nullable, Page, PageQuery, TenantIdParam, Timestamp } from '../api/schemas.js';
+import { NumberMessagingLimit } from '../limits/limits-schemas.js';
 
 export const AttachWabaBody = Type.Object({
   tenant_id: Type.String({ maxLength: 64, description: 'The tenant that will own the WABA.' }),
@@ -41,6 +42,9 @@ export const PhoneNumberResponse = Type.Object({
   messaging_limit_tier: Nullable(Type.String({ description: 'Business-initiated conversations per 24 h (TIER_250 … TIER_UNLIMITED).' })),
   created_at: Timestamp,
   synced_at: Nullable(Timestamp),
+  quality_event: Nullable(Type.String({ description: 'The last phone_number_quality_update event (FLAGGED, UNFLAGGED, THROUGHPUT_UPGRADE …).' })),
+  health_updated_at: Nullable(Timestamp),
+  messaging_limit: NumberMessagingLimit,
 });
 
 export const WabaList = Page(WabaResponse);

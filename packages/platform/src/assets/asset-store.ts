@@ -18,6 +18,11 @@ export interface PhoneNumberRow {
   messaging_limit_tier: string | null;
   created_at: Date;
   synced_at: Date | null;
+  /** The last phone_number_quality_update event and when health last changed (limits/). */
+  quality_event: string | null;
+  health_updated_at: Date | null;
+  /** The business portfolio whose messaging limit the number shares. */
+  portfolio_id: string;
 }
 
 export interface WabaRow {
@@ -34,7 +39,8 @@ export interface WabaView extends WabaRow {
 
 const phoneColumns = (sql: Sql) => sql`
   id, waba_id, tenant_id, display_phone_number, verified_name, status, quality_rating, mps, throughput_level,
-  messaging_limit_tier, created_at, synced_at`;
+  messaging_limit_tier, created_at, synced_at, quality_event, health_updated_at,
+  (select w.portfolio_id from wabas w where w.id = phone_numbers.waba_id) as portfolio_id`;
 
 async function withNumbers(sql: Sql, wabas: WabaRow[]): Promise<WabaView[]> {
   if (wabas.length === 0) return [];

@@ -29,6 +29,8 @@ export interface MetaPhoneNumber {
 export interface MetaWaba {
   id: string;
   name: string | null;
+  /** The business portfolio that owns the WABA (owner_business_info), whose messaging limit its numbers share. */
+  businessId: string | null;
   numbers: MetaPhoneNumber[];
 }
 
@@ -72,7 +74,7 @@ function parseNumber(raw: unknown): MetaPhoneNumber {
 /** The WABA's name and numbers; also proves the token reaches the WABA. */
 export async function readWaba(graph: GraphClient, wabaId: string, token: string): Promise<MetaWaba> {
   const waba = await askMeta(`WABA ${wabaId} with this access token`, () =>
-    graph.call('GET', wabaId, { token, query: { fields: 'id,name' } }),
+    graph.call('GET', wabaId, { token, query: { fields: 'id,name,owner_business_info' } }),
   );
   if (waba.id !== wabaId) throw unexpected(`GET ${wabaId}`);
   const numbers: MetaPhoneNumber[] = [];
@@ -87,7 +89,9 @@ export async function readWaba(graph: GraphClient, wabaId: string, token: string
     if (typeof paging.next !== 'string' || typeof paging.cursors?.after !== 'string') break;
     after = paging.cursors.after;
   }
-  return { id: wabaId, name: text(waba.name), numbers };
+  const owner = (waba.owner_business_info ?? {}) as { id?: unknown };
+  const businessId = typeof owner.id === 'string' && GRAPH_ID.test(owner.id) ? owner.id : null;
+  return { id: wabaId, name: text(waba.name), businessId, numbers };
 }
 
 /** Subscribes the BSP's app (the token's app) to the WABA's webhooks; Meta answers {success:true}. */

@@ -26,6 +26,7 @@ import {
 } from './asset-schemas.js';
 import { findPhoneNumber, findWaba, listPhoneNumbers, listWabas } from './asset-store.js';
 import { syncWaba } from './sync-waba.js';
+import { numberLimits } from '../limits/number-limits.js';
 
 const GRAPH_ID_PART = /^\d{1,20}$/;
 
@@ -118,7 +119,8 @@ export function registerAssetRoutes(app: FastifyInstance, ctx: PlatformContext):
       const [after] = decodeCursor(request.query.before, 1, GRAPH_ID_PART) ?? [];
       const rows = await listPhoneNumbers(ctx.sql, scope, { wabaId: request.query.waba_id, limit, after });
       const page = nextCursor(rows, limit, (p) => [p.id]);
-      return { data: page.rows.map(presentPhoneNumber), paging: { before: page.before } };
+      const limits = await numberLimits(ctx.sql, page.rows, new Date(ctx.clock.now()));
+      return { data: page.rows.map((p) => presentPhoneNumber(p, limits)), paging: { before: page.before } };
     },
   );
 
@@ -138,7 +140,7 @@ export function registerAssetRoutes(app: FastifyInstance, ctx: PlatformContext):
       const scope = await readScope(ctx, principalOf(request), request.query.tenant_id);
       const number = await findPhoneNumber(ctx.sql, scope, request.params.id);
       if (!number) throw unknownObject(request.params.id);
-      return presentPhoneNumber(number);
+      return presentPhoneNumber(number, await numberLimits(ctx.sql, [number], new Date(ctx.clock.now())));
     },
   );
 }

@@ -6,6 +6,7 @@
  */
 import { invalidParameter } from '@switchboard/wire';
 import type { Sql } from '../db/connect.js';
+import { recordNumberReads } from '../limits/number-health.js';
 import type { MetaWaba } from './read-waba.js';
 
 export function ownedByAnotherTenant(kind: 'WABA' | 'phone number', id: string) {
@@ -21,14 +22,17 @@ export async function storeWaba(
   const { tenantId, waba, now } = input;
   await sql.begin(async (tx) => {
     const [stored] = await tx`
-      insert into wabas (id, tenant_id, name, access_token_enc, created_at, synced_at)
-      values (${waba.id}, ${tenantId}, ${waba.name}, ${input.accessTokenEnc}, ${now}, ${now})
-      on conflict (id) do update set name = excluded.name, access_token_enc = excluded.access_token_enc, synced_at = excluded.synced_at
+      insert into wabas (id, tenant_id, name, business_id, access_token_enc, created_at, synced_at)
+      values (${waba.id}, ${tenantId}, ${waba.name}, ${waba.businessId}, ${input.accessTokenEnc}, ${now}, ${now})
+      on conflict (id) do update set name = excluded.name, business_id = coalesce(excluded.business_id, wabas.business_id),
+        access_token_enc = excluded.access_token_enc, synced_at = excluded.synced_at
         where wabas.tenant_id = excluded.tenant_id
       returning id`;
     if (!stored) throw ownedByAnotherTenant('WABA', waba.id);
     if (waba.numbers.length === 0) return;
     const n = waba.numbers;
+    // Drops against what was stored raise alerts; the portfolio's tier follows the read (limits/).
+    await recordNumberReads(tx, { tenantId, wabaId: waba.id, numbers: n, now });
     const written = await tx<{ id: string }[]>`
       insert into phone_numbers (id, tenant_id, waba_id, display_phone_number, verified_name, quality_rating, status, mps,
                                  throughput_level, messaging_limit_tier, created_at, synced_at)

@@ -1,9 +1,12 @@
 /**
  * Stores messages from users (deduplicated on Meta's id), records the media they carry as the
- * tenant's, opens or extends the 24 h customer-service window, and queues each message for the
+ * tenant's, opens or extends the 24 h customer-service window, applies opt-out and opt-in
+ * keywords (contacts/apply-keywords.ts), and queues each message for the
  * tenant with references to the tenant's own outbound messages translated to platform wamids.
  */
 import type { TransactionSql } from 'postgres';
+import { applyKeywords, keywordTexts } from '../contacts/apply-keywords.js';
+import { endOfSecond } from '../contacts/end-of-second.js';
 import { enqueueTenantEvents, type TenantEvent } from '../webhooks/enqueue-events.js';
 
 export interface InboundContext {
@@ -38,17 +41,20 @@ export async function applyMessages(
   const sentAt = (m: MetaMessage) => (m.timestamp && /^\d+$/.test(m.timestamp) ? new Date(Number(m.timestamp) * 1000) : now);
   const inserted = await tx<{ meta_wamid: string }[]>`
     insert into inbound_messages (meta_wamid, tenant_id, phone_number_id, sender, type, body, sent_at, received_at)
-    select * from unnest(
+    select id, tenant, phone, sender, type, body::jsonb, sent, received from unnest(
       ${valid.map((m) => m.id)}::text[], ${valid.map(() => context.tenantId)}::uuid[], ${valid.map(() => context.phoneNumberId)}::text[],
       ${valid.map((m) => m.from)}::text[], ${valid.map((m) => String(m.type ?? 'unknown'))}::text[],
-      ${valid.map((m) => JSON.stringify(m))}::jsonb[], ${valid.map((m) => sentAt(m).toISOString())}::timestamptz[], ${valid.map(() => now.toISOString())}::timestamptz[])
+      ${valid.map((m) => JSON.stringify(m))}::text[], ${valid.map((m) => sentAt(m).toISOString())}::timestamptz[], ${valid.map(() => now.toISOString())}::timestamptz[])
+      as t(id, tenant, phone, sender, type, body, sent, received)
     on conflict (meta_wamid) do nothing
     returning meta_wamid`;
   const fresh = new Set(inserted.map((r) => r.meta_wamid));
   const news = valid.filter((m) => fresh.has(m.id));
   if (news.length === 0) return;
 
-  // The window opens at the user's last message; a click-to-WhatsApp referral also starts the free-entry-point clock.
+  // The window opens at the user's last message. A click-to-WhatsApp referral is remembered: a business reply within 24 h
+  // of it opens the 72 h free-entry-point window (policy/service-window.ts; reference §6.2). The flags go as text[]: as a
+  // bool[] parameter postgres.js would read the string 'true' as false.
   const windows = new Map<string, { at: Date; referral: boolean }>();
   for (const m of news) {
     const prev = windows.get(m.from);
@@ -56,13 +62,20 @@ export async function applyMessages(
     windows.set(m.from, { at: prev && prev.at > at ? prev.at : at, referral: (prev?.referral ?? false) || m.referral !== undefined });
   }
   await tx`
-    insert into conversations (phone_number_id, wa_id, tenant_id, last_inbound_at, fep_expires_at)
-    select ${context.phoneNumberId}, wa_id, ${context.tenantId}, at, case when referral then at + interval '72 hours' end
+    insert into conversations (phone_number_id, wa_id, tenant_id, last_inbound_at, referral_at)
+    select ${context.phoneNumberId}, wa_id, ${context.tenantId}, at, case when referral then at end
     from unnest(${[...windows.keys()]}::text[], ${[...windows.values()].map((w) => w.at.toISOString())}::timestamptz[],
-                ${[...windows.values()].map((w) => String(w.referral))}::boolean[]) as t(wa_id, at, referral)
+                ${[...windows.values()].map((w) => String(w.referral))}::text[]::boolean[]) as t(wa_id, at, referral)
     on conflict (phone_number_id, wa_id) do update set
       last_inbound_at = greatest(conversations.last_inbound_at, excluded.last_inbound_at),
-      fep_expires_at = coalesce(excluded.fep_expires_at, conversations.fep_expires_at)`;
+      referral_at = coalesce(excluded.referral_at, conversations.referral_at)`;
+
+  // Opt-out / opt-in keywords (contacts/apply-keywords.ts), once per new message, after its window opened.
+  for (const m of news) {
+    for (const text of keywordTexts(m)) {
+      if (await applyKeywords(tx, context.tenantId, context.phoneNumberId, m.from, text, endOfSecond(sentAt(m).getTime() / 1000, now), now)) break;
+    }
+  }
 
   const mediaIds = news.flatMap((m) => {
     const media = MEDIA_TYPES.includes(String(m.type)) ? (m[String(m.type)] as { id?: unknown } | undefined) : undefined;

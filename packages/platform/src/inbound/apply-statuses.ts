@@ -32,7 +32,9 @@ export async function applyStatuses(tx: TransactionSql, context: StatusContext, 
   if (valid.length === 0) return;
   const rows = await tx<StatusRow[]>`
     select id::text as id, wamid, meta_wamid, tenant_id, recipient, status, body->>'biz_opaque_callback_data' as opaque from messages
-    where meta_wamid = any(${[...new Set(valid.map((s) => s.id))]}::text[])`;
+    where meta_wamid = any(${[...new Set(valid.map((s) => s.id))]}::text[])
+    -- Rows are locked in id order, as the dispatcher's bookkeeping locks them: no deadlock between the two.
+    order by messages.id for update`;
   const byMeta = new Map(rows.map((r) => [r.meta_wamid, r]));
   // Statuses that overtook the bookkeeping, or prove an attempt with an unknown outcome reached Meta.
   const traced = valid.filter((s) => !byMeta.has(s.id) && tracedWamid(s.biz_opaque_callback_data));
@@ -48,8 +50,8 @@ export async function applyStatuses(tx: TransactionSql, context: StatusContext, 
   if (unknown.length > 0) {
     await tx`
       insert into pending_statuses (meta_wamid, status, received_at)
-      select * from unnest(${unknown.map((s) => s.id)}::text[], ${unknown.map((s) => JSON.stringify({ ...s, _context: context }))}::jsonb[],
-                           ${unknown.map(() => now.toISOString())}::timestamptz[])`;
+      select id, status::jsonb, at from unnest(${unknown.map((s) => s.id)}::text[], ${unknown.map((s) => JSON.stringify({ ...s, _context: context }))}::text[],
+                           ${unknown.map(() => now.toISOString())}::timestamptz[]) as t(id, status, at)`;
   }
   const known = valid.filter((s) => byMeta.has(s.id));
   if (known.length === 0) return;
@@ -57,10 +59,10 @@ export async function applyStatuses(tx: TransactionSql, context: StatusContext, 
   const at = (s: MetaStatus) => (s.timestamp && /^\d+$/.test(s.timestamp) ? new Date(Number(s.timestamp) * 1000) : now);
   const inserted = await tx<{ message_id: string; status: string }[]>`
     insert into message_statuses (message_id, status, at, pricing, errors)
-    select * from unnest(
+    select id, status, at, pricing::jsonb, errors::jsonb from unnest(
       ${known.map((s) => byMeta.get(s.id)!.id)}::bigint[], ${known.map((s) => s.status)}::text[], ${known.map((s) => at(s).toISOString())}::timestamptz[],
-      ${known.map((s) => (s.pricing === undefined ? null : JSON.stringify(s.pricing)))}::jsonb[],
-      ${known.map((s) => (s.errors === undefined ? null : JSON.stringify(s.errors)))}::jsonb[])
+      ${known.map((s) => (s.pricing === undefined ? null : JSON.stringify(s.pricing)))}::text[],
+      ${known.map((s) => (s.errors === undefined ? null : JSON.stringify(s.errors)))}::text[]) as t(id, status, at, pricing, errors)
     on conflict do nothing
     returning message_id::text, status`;
   const fresh = new Set(inserted.map((r) => `${r.message_id} ${r.status}`));
@@ -75,9 +77,9 @@ export async function applyStatuses(tx: TransactionSql, context: StatusContext, 
   if (best.size > 0) {
     await tx`
       update messages m set status = v.status, updated_at = ${now},
-        error = case when v.status = 'failed' then coalesce(m.error, v.errors) else m.error end
+        error = case when v.status = 'failed' then coalesce(m.error, v.errors::jsonb) else m.error end
       from unnest(${[...best.keys()]}::bigint[], ${[...best.values()]}::text[],
-                  ${[...best.keys()].map((id) => errorsOf(known, byMeta, id))}::jsonb[]) as v(id, status, errors)
+                  ${[...best.keys()].map((id) => errorsOf(known, byMeta, id))}::text[]) as v(id, status, errors)
       where m.id = v.id`;
   }
 

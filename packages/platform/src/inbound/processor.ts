@@ -6,6 +6,10 @@
  */
 import type { TransactionSql } from 'postgres';
 import type { PlatformContext } from '../context.js';
+import { ACCOUNT_FIELDS, alertOnAccountChange } from '../alerts/account-alerts.js';
+import { applyUserPreferences } from '../contacts/apply-user-preferences.js';
+import { applyHealthWebhook, HEALTH_FIELDS } from '../limits/apply-health-webhook.js';
+import { applyTemplateWebhook } from '../templates/apply-template-webhook.js';
 import { enqueueTenantEvents } from '../webhooks/enqueue-events.js';
 import { applyMessages } from './apply-messages.js';
 import { applyPendingStatuses, applyStatuses, type MetaStatus } from './apply-statuses.js';
@@ -81,7 +85,7 @@ export class InboundProcessor {
       const events = await tx<{ id: string; body: { entry?: unknown }; attempts: number }[]>`
         select id::text as id, body, attempts from inbound_events
         where processed_at is null and attempts < ${MAX_ATTEMPTS}
-        order by id for update skip locked limit ${BATCH}`;
+        order by inbound_events.id for update skip locked limit ${BATCH}`;
       const now = new Date(this.ctx.clock.now());
       for (const event of events) {
         try {
@@ -137,6 +141,13 @@ export class InboundProcessor {
   async #otherChange(tx: TransactionSql, wabaId: string, field: string, value: Record<string, unknown>, now: Date): Promise<void> {
     const [waba] = await tx<{ tenant_id: string }[]>`select tenant_id from wabas where id = ${wabaId}`;
     if (!waba) return;
+    // The local template copy first, so a send right after the tenant hears of a change is checked against it.
+    await applyTemplateWebhook(tx, wabaId, field, value, now);
+    // Opt-outs from Meta, number health and tiers, account alerts (contacts/, limits/, alerts/).
+    const target = { tenantId: waba.tenant_id, wabaId };
+    if (field === 'user_preferences') await applyUserPreferences(tx, waba.tenant_id, value, now);
+    if (HEALTH_FIELDS.has(field)) await applyHealthWebhook(tx, target, field, value, now);
+    if (ACCOUNT_FIELDS.has(field)) await alertOnAccountChange(tx, target, field, value, now);
     await enqueueTenantEvents(tx, [{ tenantId: waba.tenant_id, wabaId, field, value, orderingKey: `waba:${wabaId}` }], now);
   }
 }

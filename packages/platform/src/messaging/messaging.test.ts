@@ -127,7 +127,7 @@ describe('messaging gateway', () => {
     const text = await (await fetch(`${stack.platformUrl}/metrics`)).text();
     expect(text).toMatch(/^# TYPE switchboard_messages_accepted_total counter$/m);
     expect(Number(/^switchboard_messages_accepted_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
-    expect(Number(/^switchboard_messages_dispatched_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/^switchboard_messages_dispatched_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^# TYPE switchboard_queue_depth gauge$/m);
     expect(text).toMatch(/^# TYPE switchboard_tenant_webhook_lag_seconds gauge$/m);
   });

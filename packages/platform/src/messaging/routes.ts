@@ -7,6 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { unknownObject } from '@switchboard/wire';
 import { authenticateTenant } from '../auth/tenant-auth.js';
 import type { PlatformContext } from '../context.js';
+import { createTemplate } from '../templates/create-template.js';
+import { deleteTemplates } from '../templates/delete-templates.js';
+import { editTemplate } from '../templates/edit-template.js';
 import { setPhoneWebhookOverride } from '../webhooks/phone-override.js';
 import { AcceptBatcher } from './accept/accept-batcher.js';
 import { acceptMessage } from './accept/accept-message.js';
@@ -36,7 +39,8 @@ export function registerMessagingRoutes(app: FastifyInstance, ctx: PlatformConte
     return acceptMessage(ctx, batcher, number, request.body, request.rawBody, typeof key === 'string' ? key : undefined);
   });
 
-  // Templates and numbers of a WABA: read and managed at Meta with the WABA's token.
+  // Templates and numbers of a WABA: read and managed at Meta with the WABA's token. Template changes go through the
+  // templates module: checked with Meta's rules first (nothing forwarded when they fail), then kept in the local copy.
   app.get('/:id/message_templates', async (request) => {
     const { tenantId } = await authenticateTenant(ctx, request);
     const { id } = request.params as { id: string };
@@ -49,7 +53,7 @@ export function registerMessagingRoutes(app: FastifyInstance, ctx: PlatformConte
     const { tenantId } = await authenticateTenant(ctx, request);
     const { id } = request.params as { id: string };
     const waba = await ownedWaba(ctx, tenantId, id, 'post');
-    const body = await ctx.graph.call('POST', `${id}/message_templates`, { token: waba.token, json: request.body ?? {} });
+    const body = await createTemplate(ctx, { tenantId, wabaId: id, token: waba.token }, request.body ?? {});
     await rememberTemplates(ctx, tenantId, id, [body.id]);
     return body;
   });
@@ -57,7 +61,7 @@ export function registerMessagingRoutes(app: FastifyInstance, ctx: PlatformConte
     const { tenantId } = await authenticateTenant(ctx, request);
     const { id } = request.params as { id: string };
     const waba = await ownedWaba(ctx, tenantId, id, 'delete');
-    return ctx.graph.call('DELETE', `${id}/message_templates`, { token: waba.token, query: forwardedQuery(request) });
+    return deleteTemplates(ctx, { tenantId, wabaId: id, token: waba.token }, forwardedQuery(request));
   });
   app.get('/:id/phone_numbers', async (request) => {
     const { tenantId } = await authenticateTenant(ctx, request);
@@ -100,6 +104,7 @@ export function registerMessagingRoutes(app: FastifyInstance, ctx: PlatformConte
       return setPhoneWebhookOverride(ctx, tenantId, id, body.webhook_configuration);
     }
     if (asset.kind === 'media') throw unknownObject(id, 'post');
+    if (asset.kind === 'template') return editTemplate(ctx, { tenantId, wabaId: asset.wabaId, templateId: id, token: asset.token }, body);
     return ctx.graph.call('POST', id, { token: asset.token, json: body });
   });
   app.delete('/:id', async (request) => {

@@ -48,7 +48,7 @@ export async function acceptMessage(
     const first = await findByIdempotencyKey(ctx.sql, number.tenantId, idempotencyKey);
     if (first) return replay(first, requestHash, input);
   }
-  await checkPolicy(ctx, number, send, waId);
+  const decision = await checkPolicy(ctx, number, send, waId);
   const wamid = newWamid(waId);
   const inserted = await batcher.submit({
     wamid,
@@ -59,6 +59,8 @@ export async function acceptMessage(
     body: JSON.stringify(send.request),
     idempotencyKey: idempotencyKey ?? null,
     requestHash,
+    // Past the messaging limit with the tenant's 'hold': queued, sent once a slot frees (limits/release-held.ts).
+    held: decision.held,
   });
   ctx.metrics.accepted.inc();
   if (inserted) return answer(input, waId, wamid, send.type);

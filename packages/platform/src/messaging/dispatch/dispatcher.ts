@@ -94,7 +94,10 @@ export class Dispatcher {
     await this.#release(lane.phoneNumberId);
     // Work may have been committed between the lane's last look and the release.
     if (!this.#closing) {
-      const [row] = await this.ctx.sql`select 1 from send_queue where phone_number_id = ${lane.phoneNumberId} and available_at <= ${new Date(this.ctx.clock.now())} limit 1`;
+      const [row] = await this.ctx.sql`
+        select 1 from send_queue
+        where phone_number_id = ${lane.phoneNumberId} and available_at <= ${new Date(this.ctx.clock.now())} and held_reason is null
+        limit 1`;
       if (row) this.wake(lane.phoneNumberId);
     }
   }

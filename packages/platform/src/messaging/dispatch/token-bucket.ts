@@ -7,8 +7,9 @@ export class TokenBucket {
     private ratePerSecond: number,
     private capacity: number,
     now: number,
+    initial: number = capacity,
   ) {
-    this.#tokens = capacity;
+    this.#tokens = initial;
     this.#last = now;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The next messages of one number that may be sent now, oldest first. Only the lease holder calls
  * this, so no row locks are needed; recipients held back (pair rate, a message in flight) are
- * excluded so they do not crowd out the others.
+ * excluded so they do not crowd out the others, and so are messages held by the messaging limit
+ * (held_reason; limits/release-held.ts clears it).
  */
 import type { Sql } from '../../db/connect.js';
 
@@ -22,6 +23,7 @@ export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, exc
     from send_queue q join messages m on m.id = q.message_id
     where q.phone_number_id = ${phoneNumberId} and q.available_at <= ${now}
       and q.in_flight_since is null
+      and q.held_reason is null
       and q.recipient <> all(${excluded}::text[])
     order by q.message_id
     limit ${limit}`;
@@ -30,7 +32,8 @@ export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, exc
 /** When the next queued message of the number becomes available, if any. */
 export async function nextAvailableAt(sql: Sql, phoneNumberId: string): Promise<Date | undefined> {
   const [row] = await sql<{ at: Date | null }[]>`
-    select min(available_at) as at from send_queue where phone_number_id = ${phoneNumberId} and in_flight_since is null`;
+    select min(available_at) as at from send_queue
+    where phone_number_id = ${phoneNumberId} and in_flight_since is null and held_reason is null`;
   return row?.at ?? undefined;
 }
 

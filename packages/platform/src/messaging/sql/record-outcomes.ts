@@ -48,6 +48,9 @@ export interface RoundOutcomes {
 
 export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date): Promise<void> {
   await sql.begin(async (tx) => {
+    // Lock the messages in id order first, as status processing does: the two never deadlock.
+    const touched = [...round.sent, ...round.retried, ...round.failed].map((o) => o.messageId);
+    if (touched.length > 0) await tx`select 1 from messages where id = any(${touched}::bigint[]) order by id for update`;
     const attempts: Array<AttemptRecord & { outcome: string }> = [
       ...round.sent.map((o) => ({ ...o, outcome: 'sent' })),
       ...round.retried.map((o) => ({ ...o, outcome: o.outcome })),
@@ -56,11 +59,12 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date):
     if (attempts.length > 0) {
       await tx`
         insert into message_attempts (message_id, attempt, started_at, finished_at, outcome, http_status, meta_code, response)
-        select * from unnest(
+        select id, attempt, started, finished, outcome, status, code, response::jsonb from unnest(
           ${attempts.map((a) => a.messageId)}::bigint[], ${attempts.map((a) => a.attempt)}::smallint[],
           ${attempts.map((a) => a.startedAt.toISOString())}::timestamptz[], ${attempts.map((a) => a.finishedAt.toISOString())}::timestamptz[],
           ${attempts.map((a) => a.outcome)}::text[], ${attempts.map((a) => a.httpStatus)}::int[],
-          ${attempts.map((a) => a.metaCode)}::int[], ${attempts.map((a) => JSON.stringify(a.response ?? null))}::jsonb[])`;
+          ${attempts.map((a) => a.metaCode)}::int[], ${attempts.map((a) => JSON.stringify(a.response ?? null))}::text[])
+          as t(id, attempt, started, finished, outcome, status, code, response)`;
     }
     if (round.sent.length > 0) {
       await tx`

@@ -1,0 +1,40 @@
+/**
+ * The portfolio messaging limit, checked before a send is accepted (the policy pipeline calls it,
+ * last, so that a send refused for another reason takes no slot — as at Meta, where 131050 and
+ * 131049 are decided before the limit).
+ *
+ * Only business-initiated messages count: the caller passes `outsideWindow` true for a template
+ * sent while the user's 24 h window with the number is closed. A user reached in the last 24 h
+ * does not count again. Past the limit the tenant's policy decides (tenantPolicy.overLimit):
+ * - 'refuse': Meta's 131048 now, with the emulator's words — the code Meta would put in the
+ *   `failed` status later (limits/messaging-limit.ts in the emulator explains the code);
+ * - 'hold': 'hold' — the accept path queues the message held; the releaser (release-held.ts)
+ *   counts the user and lets the dispatcher send it once a slot frees.
+ * Tiers come from attach/sync reads and Meta's webhooks; an unknown or unlimited tier enforces
+ * nothing (and records nothing: Meta's own count is then the only one).
+ *
+ * @example
+ *   if ((await checkMessagingLimit(ctx, number, waId, true)) === 'hold') row.held = true;
+ */
+import { ErrorCode, GraphError } from '@switchboard/wire';
+import type { PlatformContext } from '../context.js';
+import type { NumberInfo } from '../messaging/numbers.js';
+import { tenantPolicy } from '../policy/tenant-policy.js';
+import { portfolioOfNumber } from './portfolio-store.js';
+import { admitReach } from './sql/admit-reach.js';
+import { tierLimit } from './tiers.js';
+
+export function overLimitDetails(tier: string): string {
+  return `Message failed to send because the business portfolio reached its messaging limit (${tier}) of unique users outside a customer service window in 24 hours.`;
+}
+
+export async function checkMessagingLimit(ctx: PlatformContext, number: NumberInfo, waId: string, outsideWindow: boolean): Promise<'ok' | 'hold'> {
+  if (!outsideWindow) return 'ok';
+  const portfolio = await portfolioOfNumber(ctx.sql, number.id);
+  const limit = tierLimit(portfolio?.tier);
+  if (!portfolio || limit === undefined || limit === Infinity) return 'ok';
+  const admission = await admitReach(ctx.sql, portfolio.portfolioId, waId, limit, new Date(ctx.clock.now()));
+  if (admission !== 'over') return 'ok';
+  if ((await tenantPolicy(ctx, number.tenantId)).overLimit === 'hold') return 'hold';
+  throw new GraphError(ErrorCode.SpamRateLimit, { details: overLimitDetails(portfolio.tier!) });
+}
