@@ -12,7 +12,25 @@ export interface NumberPortfolio {
   tier: string | null;
 }
 
+// Read for every template sent outside a window; a tier changes rarely. Kept 5 s of real time;
+// setPortfolioTier in this process invalidates every copy at once (a new generation).
+const PORTFOLIO_CACHE_MS = 5_000;
+const portfolioCaches = new WeakMap<object, Map<string, { value: NumberPortfolio | undefined; until: number; generation: number }>>();
+let generation = 0;
+
 export async function portfolioOfNumber(sql: Sql, phoneNumberId: string): Promise<NumberPortfolio | undefined> {
+  let cache = portfolioCaches.get(sql);
+  if (!cache) portfolioCaches.set(sql, (cache = new Map()));
+  const hit = cache.get(phoneNumberId);
+  if (hit && hit.until > Date.now() && hit.generation === generation) return hit.value;
+  const seen = generation;
+  const value = await readPortfolioOfNumber(sql, phoneNumberId);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(phoneNumberId, { value, until: Date.now() + PORTFOLIO_CACHE_MS, generation: seen });
+  return value;
+}
+
+async function readPortfolioOfNumber(sql: Sql, phoneNumberId: string): Promise<NumberPortfolio | undefined> {
   const [row] = await sql<{ portfolio_id: string; tier: string | null }[]>`
     select w.portfolio_id, coalesce(p.messaging_limit_tier, n.messaging_limit_tier) as tier
     from phone_numbers n
@@ -27,6 +45,7 @@ export async function portfolioOfNumber(sql: Sql, phoneNumberId: string): Promis
  * the API shows. Returns the tier it had before (null when unknown).
  */
 export async function setPortfolioTier(tx: TransactionSql, portfolioId: string, tier: string, now: Date): Promise<string | null> {
+  generation++;
   const [before] = await tx<{ tier: string | null }[]>`
     select messaging_limit_tier as tier from portfolios where id = ${portfolioId} for update`;
   await tx`

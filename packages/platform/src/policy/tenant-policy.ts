@@ -58,8 +58,20 @@ export async function readTenantPolicy(sql: Sql, tenantId: string): Promise<Stor
   return fromRow(row);
 }
 
+// Settings are read on every send and change rarely: kept for 5 s (another process's change takes
+// effect within that; this process's at once).
+const CACHE_MS = 5_000;
+const caches = new WeakMap<PlatformContext, Map<string, { policy: TenantPolicy; until: number }>>();
+
 export async function tenantPolicy(ctx: PlatformContext, tenantId: string): Promise<TenantPolicy> {
+  let cache = caches.get(ctx);
+  if (!cache) caches.set(ctx, (cache = new Map()));
+  const now = ctx.clock.now();
+  const hit = cache.get(tenantId);
+  if (hit && hit.until > now) return hit.policy;
   const { updatedAt: _, ...policy } = await readTenantPolicy(ctx.sql, tenantId);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(tenantId, { policy, until: now + CACHE_MS });
   return policy;
 }
 
@@ -77,5 +89,6 @@ export async function setTenantPolicy(ctx: PlatformContext, tenantId: string, ch
       over_limit = ${change.overLimit ?? ctx.sql`tenant_policy.over_limit`},
       updated_at = excluded.updated_at
     returning window_enforcement, require_opt_in_for_marketing, over_limit, updated_at`;
+  caches.get(ctx)?.delete(tenantId);
   return fromRow(row);
 }

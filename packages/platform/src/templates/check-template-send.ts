@@ -20,6 +20,8 @@ import {
   type HydratedTemplate,
 } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
+import { BatchLoader, loaderPerPool } from '../db/batch-loader.js';
+import type { Sql } from '../db/connect.js';
 import { refreshTemplate } from './sync-templates.js';
 import { templateSpec } from './template-spec-cache.js';
 
@@ -53,11 +55,24 @@ interface Confirmation {
 
 const perContext = new WeakMap<PlatformContext, Map<string, Confirmation>>();
 
+// Concurrent sends' lookups share one query (db/batch-loader.ts); every answer is read after the send arrived.
+const rows = loaderPerPool(
+  (sql: Sql) =>
+    new BatchLoader<{ wabaId: string; name: string; language: string }, SendableRow | undefined>(
+      (k) => `${k.wabaId}\u0000${k.name}\u0000${k.language}`,
+      async (keys) => {
+        const found = await sql<Array<SendableRow & { waba_id: string; name: string; language: string }>>`
+          select t.id, t.status, t.category, t.version, t.stale, t.waba_id, t.name, t.language
+          from unnest(${keys.map((k) => k.wabaId)}::text[], ${keys.map((k) => k.name)}::text[], ${keys.map((k) => k.language)}::text[]) as k(waba, name, language)
+          join templates t on t.waba_id = k.waba and t.name = k.name and t.language = k.language`;
+        return new Map(found.map((r) => [`${r.waba_id}\u0000${r.name}\u0000${r.language}`, { id: r.id, status: r.status, category: r.category, version: r.version, stale: r.stale }]));
+      },
+      undefined,
+    ),
+);
+
 async function findRow(ctx: PlatformContext, wabaId: string, name: string, language: string): Promise<SendableRow | undefined> {
-  const [row] = await ctx.sql<SendableRow[]>`
-    select id, status, category, version, stale from templates
-    where waba_id = ${wabaId} and name = ${name} and language = ${language}`;
-  return row;
+  return rows(ctx.sql).load({ wabaId, name, language });
 }
 
 /**
