@@ -102,6 +102,10 @@ export class InboundProcessor {
   }
 
   async #process(tx: TransactionSql, body: { entry?: unknown }, now: Date): Promise<void> {
+    // Meta batches up to hundreds of changes in a POST, usually one status each: they are grouped
+    // by phone number and applied with one set of queries per number, not one per change (the
+    // first end-to-end benchmark processed 330 changes/s one by one).
+    const groups = new Map<string, MessagesGroup>();
     const entries = Array.isArray(body.entry) ? (body.entry as Array<{ id?: unknown; changes?: unknown }>) : [];
     for (const entry of entries) {
       const wabaId = typeof entry?.id === 'string' || typeof entry?.id === 'number' ? String(entry.id) : '';
@@ -110,30 +114,28 @@ export class InboundProcessor {
         const field = typeof change?.field === 'string' ? change.field : undefined;
         const value = change?.value && typeof change.value === 'object' ? change.value : undefined;
         if (!field || !value) continue;
-        if (field === 'messages') await this.#messagesChange(tx, wabaId, value, now);
+        if (field === 'messages') collectMessagesChange(groups, wabaId, value);
         else await this.#otherChange(tx, wabaId, field, value, now);
       }
     }
+    for (const [phoneNumberId, group] of groups) await this.#messagesGroup(tx, phoneNumberId, group, now);
   }
 
-  async #messagesChange(tx: TransactionSql, wabaId: string, value: Record<string, unknown>, now: Date): Promise<void> {
-    const metadata = value.metadata as { phone_number_id?: unknown } | undefined;
-    const phoneNumberId = typeof metadata?.phone_number_id === 'string' ? metadata.phone_number_id : undefined;
-    if (!phoneNumberId) return;
+  async #messagesGroup(tx: TransactionSql, phoneNumberId: string, group: MessagesGroup, now: Date): Promise<void> {
     const [number] = await tx<{ tenant_id: string; waba_id: string }[]>`select tenant_id, waba_id from phone_numbers where id = ${phoneNumberId}`;
     if (!number) {
       this.ctx.logger.warn({ phone_number_id: phoneNumberId }, 'webhook for a number no tenant owns; ignored');
       return;
     }
-    const context = { tenantId: number.tenant_id, phoneNumberId, wabaId: number.waba_id || wabaId, metadata };
-    if (Array.isArray(value.statuses)) await applyStatuses(tx, context, value.statuses as MetaStatus[], now);
-    if (Array.isArray(value.messages)) {
-      await applyMessages(tx, context, value.messages, Array.isArray(value.contacts) ? value.contacts : [], now);
-    }
-    if (Array.isArray(value.errors) && !value.statuses && !value.messages) {
-      await enqueueTenantEvents(tx, [
-        { tenantId: number.tenant_id, wabaId: context.wabaId, phoneNumberId, field: 'messages', value, orderingKey: `${phoneNumberId}:errors` },
-      ], now);
+    const context = { tenantId: number.tenant_id, phoneNumberId, wabaId: number.waba_id || group.wabaId, metadata: group.metadata };
+    if (group.messages.length > 0) await applyMessages(tx, context, group.messages, group.contacts, now);
+    if (group.statuses.length > 0) await applyStatuses(tx, context, group.statuses, now);
+    if (group.errors.length > 0) {
+      await enqueueTenantEvents(
+        tx,
+        group.errors.map((value) => ({ tenantId: number.tenant_id, wabaId: context.wabaId, phoneNumberId, field: 'messages', value, orderingKey: `${phoneNumberId}:errors` })),
+        now,
+      );
     }
   }
 
@@ -150,4 +152,26 @@ export class InboundProcessor {
     if (ACCOUNT_FIELDS.has(field)) await alertOnAccountChange(tx, target, field, value, now);
     await enqueueTenantEvents(tx, [{ tenantId: waba.tenant_id, wabaId, field, value, orderingKey: `waba:${wabaId}` }], now);
   }
+}
+
+interface MessagesGroup {
+  wabaId: string;
+  metadata: unknown;
+  statuses: MetaStatus[];
+  messages: unknown[];
+  contacts: unknown[];
+  errors: Array<Record<string, unknown>>;
+}
+
+/** Adds a `messages` change to its phone number's group, in arrival order. */
+function collectMessagesChange(groups: Map<string, MessagesGroup>, wabaId: string, value: Record<string, unknown>): void {
+  const metadata = value.metadata as { phone_number_id?: unknown } | undefined;
+  const phoneNumberId = typeof metadata?.phone_number_id === 'string' ? metadata.phone_number_id : undefined;
+  if (!phoneNumberId) return;
+  let group = groups.get(phoneNumberId);
+  if (!group) groups.set(phoneNumberId, (group = { wabaId, metadata, statuses: [], messages: [], contacts: [], errors: [] }));
+  if (Array.isArray(value.statuses)) group.statuses.push(...(value.statuses as MetaStatus[]));
+  if (Array.isArray(value.messages)) group.messages.push(...value.messages);
+  if (Array.isArray(value.contacts)) group.contacts.push(...value.contacts);
+  if (Array.isArray(value.errors) && !value.statuses && !value.messages) group.errors.push(value);
 }
