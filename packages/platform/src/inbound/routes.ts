@@ -31,11 +31,14 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: PlatformContext
     if (!body || typeof body !== 'object' || !Array.isArray(body.entry)) {
       throw new GraphError(ErrorCode.InvalidParameter, { details: 'Expected a webhook envelope with an entry array.' });
     }
+    // PostgreSQL's jsonb holds no U+0000: such characters are stored as U+FFFD rather than
+    // failing the webhook (Meta would retry it forever).
+    const storable = JSON.stringify(body).includes('\\u0000') ? (JSON.parse(JSON.stringify(body).replaceAll('\\u0000', '\\ufffd')) as object) : body;
     // A retried POST (same bytes) is stored once: its digest is unique.
     const digest = createHash('sha256').update(raw).digest();
     await ctx.sql.begin(async (tx) => {
       const stored = await tx`
-        insert into inbound_events (body, received_at, digest) values (${tx.json(body as never)}, ${new Date(ctx.clock.now())}, ${digest})
+        insert into inbound_events (body, received_at, digest) values (${tx.json(storable as never)}, ${new Date(ctx.clock.now())}, ${digest})
         on conflict (digest) do nothing returning id`;
       if (stored.length > 0) await tx`select pg_notify(${INBOUND_CHANNEL}, '')`;
     });

@@ -46,7 +46,14 @@ export class AcceptBatcher {
       const inserted = await insertAccepted(this.ctx.sql, batch.map((w) => w.row), new Date(this.ctx.clock.now()));
       for (const w of batch) w.resolve(inserted.has(w.row.wamid));
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      // One row the database refuses must not fail the requests that merely shared its commit:
+      // each is committed on its own, and only the bad one fails.
+      this.ctx.logger.warn({ err, rows: batch.length }, 'group commit failed; committing its rows one by one');
+      await Promise.all(batch.map((w) => this.#commit([w])));
     }
   }
 }

@@ -32,6 +32,10 @@ export async function acceptMessage(
   idempotencyKey: string | undefined,
 ): Promise<AcceptAnswer> {
   const send = validateSendRequest(body);
+  // PostgreSQL stores no U+0000 in text or jsonb; refuse it as bad input rather than fail the commit.
+  if ((rawBody ? rawBody.includes('\\u0000') : false) || JSON.stringify(body).includes('\\u0000')) {
+    throw new GraphError(ErrorCode.InvalidParameter, { details: 'Parameters must not contain the character U+0000.' });
+  }
   if (send.kind === 'read') return markRead(ctx, number, send.request);
 
   const input = String(send.request.to);
@@ -39,7 +43,7 @@ export async function acceptMessage(
   if (!waId) {
     throw new GraphError(ErrorCode.InvalidParameter, { details: `Invalid parameter to: "${input}" is not a phone number.` });
   }
-  if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
+  if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY || idempotencyKey.includes('\u0000'))) {
     throw new GraphError(ErrorCode.InvalidParameter, { details: `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.` });
   }
   const requestHash = idempotencyKey ? createHash('sha256').update(rawBody ?? JSON.stringify(body)).digest() : null;

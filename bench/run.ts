@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: Switchboard's speed, measured so anyone can rerun it. PostgreSQL (embedded,
+ * durable), the emulator, the platform and the load generator run as separate processes on
+ * loopback; the phases, in order:
+ *   1. bare: a bare node:http server answering the same request (the ceiling for one process);
+ *      then a discarded accept run to warm the platform up;
+ *   2. accept: tenant API sends/s and latency at fixed concurrency, 1 number, fresh database;
+ *   3. accept over many numbers;
+ *   4. end to end via the platform (request → tenant webhook has `read`), numbers at 1,000 mps;
+ *   5. end to end direct to the emulator (no gateway);
+ *   6. growth: accept again with more stored messages (rows made with SQL);
+ *   7. profile: accept with V8's profiler on the platform, summarised by self time;
+ *   8. memory: platform RSS with many messages queued and not yet dispatchable.
+ * Prints a table and writes the whole run as JSON (bench-results/, or --out).
+ *
+ *   npm run bench                      # full size (the issue's: 0/1M/10M stored, 1 vs 1,000 numbers)
+ *   npm run bench -- --size small      # minutes, for CI and development
+ *   npm run bench -- --only accept,e2e # some phases (bare, accept, numbers, e2e, direct, growth, profile, memory)
+ *   npm run bench -- --connections 256 # another fixed concurrency for the accept phases (default 64)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBenchStack, type BenchStack } from './lib/bench-stack.js';
+import { describeMachine } from './lib/machine.js';
+import { parkDispatch } from './lib/park-dispatch.js';
+import { ROOT } from './lib/processes.js';
+import { computeRatios, cpuTable, evaluateTargets, profileTable, queueDepthTable, table } from './lib/report.js';
+import type { RunReport } from './lib/results.js';
+import { acceptPhase, barePhase } from './scenarios/accept.js';
+import { directPhase, endToEndPhase } from './scenarios/end-to-end.js';
+import { formatCount, growthPoint } from './scenarios/growth.js';
+import { memoryPhase } from './scenarios/memory.js';
+import { profilePhase } from './scenarios/profile.js';
+import { setupWorld } from './scenarios/setup-world.js';
+import { SIZES } from './sizes.js';
+
+const PHASES = ['bare', 'accept', 'numbers', 'e2e', 'direct', 'growth', 'profile', 'memory'] as const;
+
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' } },
+});
+if (values.size !== 'small' && values.size !== 'full') throw new Error('--size must be small or full');
+const sizes = { ...SIZES[values.size], ...(values.connections ? { connections: Number(values.connections) } : {}) };
+if (!Number.isInteger(sizes.connections) || sizes.connections < 1) throw new Error('--connections must be a positive integer');
+const only = new Set(values.only ? values.only.split(',') : PHASES);
+for (const p of only) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase ${p}; phases: ${PHASES.join(', ')}`);
+// Growth's first point is the accept run.
+if (only.has('growth')) only.add('accept');
+
+const started = Date.now();
+const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1_000).toFixed(0).padStart(4)} s] ${line}\n`);
+const date = new Date().toISOString();
+const outDir = join(ROOT, 'bench-results');
+const outFile = values.out ?? join(outDir, `bench-${sizes.name}-${date.replace(/[:.]/g, '-')}.json`);
+
+const machine = describeMachine();
+const commit = (() => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    // Uncommitted changes to what runs (sources, migrations, the bin) mean the figures are not the commit's.
+    const paths = ['packages/*/src', 'packages/*/migrations', 'packages/cli/bin'];
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? ' (with uncommitted changes to the sources)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+})();
+log(`Switchboard benchmark at ${commit}, size ${sizes.name}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadAverageAtStart}`);
+
+let stack: BenchStack | undefined;
+const durationsMs: Record<string, number> = {};
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  log(`${name}…`);
+  const result = await fn();
+  durationsMs[name] = Date.now() - t0;
+  return result;
+}
+
+try {
+  stack = await startBenchStack(log);
+  const s = stack;
+  const report: RunReport = {
+    date,
+    commit,
+    size: sizes.name,
+    machine,
+    postgres: { version: s.pg.version, settings: s.pg.settings },
+    durationsMs,
+    growth: [],
+    ratios: {},
+    targets: [],
+  };
+  const world = await phase('setup', () => setupWorld(s, sizes, log));
+  const parked = await parkDispatch(s.pg.sql, world.acceptNumbers);
+
+  if (only.has('bare')) report.bare = await phase('bare server', () => barePhase(s, sizes));
+  // A discarded accept run first: JIT, caches and connection pools warm, whichever phase comes first.
+  await phase('warm-up (not recorded)', () =>
+    acceptPhase(s, sizes, { label: 'warm-up', tenant: world.acceptTenant, numbers: world.acceptNumbers.slice(0, 1), recipientBlock: 3, durationMs: sizes.warmupMs * 3 }),
+  );
+  if (only.has('accept')) {
+    report.accept = await phase('accept, 1 number', () =>
+      acceptPhase(s, sizes, { label: `accept, 1 number, ${formatCount(sizes.stored[0]!)} stored`, tenant: world.acceptTenant, numbers: world.acceptNumbers.slice(0, 1), recipientBlock: 1 }),
+    );
+    report.growth.push(report.accept);
+  }
+  if (only.has('numbers')) {
+    report.acceptManyNumbers = await phase(`accept, ${world.acceptNumbers.length} numbers`, () =>
+      acceptPhase(s, sizes, { label: `accept, ${world.acceptNumbers.length} numbers`, tenant: world.acceptTenant, numbers: world.acceptNumbers, recipientBlock: 2 }),
+    );
+  }
+  if (only.has('e2e')) report.endToEnd = await phase('end to end via the platform', () => endToEndPhase(s, sizes, world));
+  if (only.has('direct')) report.direct = await phase('end to end direct to the emulator', () => directPhase(s, sizes, world));
+  if (only.has('growth')) {
+    for (const [i, stored] of sizes.stored.slice(1).entries()) {
+      report.growth.push(await phase(`growth to ${formatCount(stored)} stored`, () => growthPoint(s, sizes, world, stored, i + 1, log)));
+    }
+  }
+  if (only.has('profile')) report.profile = await phase('profile of accept', () => profilePhase(s, sizes, world, join(outDir, 'profiles')));
+  if (only.has('memory')) report.memory = await phase(`memory with ${formatCount(sizes.queued)} queued`, () => memoryPhase(s, sizes, world, log));
+  await parked.release();
+
+  computeRatios(report);
+  report.targets = evaluateTargets(report);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${table(report)}\n\n${cpuTable(report)}\n\n${queueDepthTable(report)}\n\n${profileTable(report)}\n\n`);
+  if (sizes.name !== 'full') process.stdout.write('(size small: not the targets’ conditions; run the full size for the figures in docs/benchmarks.md)\n');
+  log(`done; the run is in ${outFile}`);
+} finally {
+  await stack?.close();
+}
