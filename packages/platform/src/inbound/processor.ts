@@ -6,6 +6,7 @@
  */
 import type { TransactionSql } from 'postgres';
 import type { PlatformContext } from '../context.js';
+import { NotifiedWorker } from '../db/notified-worker.js';
 import { ACCOUNT_FIELDS, alertOnAccountChange } from '../alerts/account-alerts.js';
 import { applyUserPreferences } from '../contacts/apply-user-preferences.js';
 import { applyHealthWebhook, HEALTH_FIELDS } from '../limits/apply-health-webhook.js';
@@ -24,54 +25,14 @@ interface Change {
   value?: Record<string, unknown>;
 }
 
-export class InboundProcessor {
-  #running: Promise<void> | undefined;
-  #again = false;
-  #closing = false;
-  #unlisten: (() => Promise<void>) | undefined;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly ctx: PlatformContext) {}
-
-  async start(): Promise<void> {
-    const listener = await this.ctx.sql.listen(INBOUND_CHANNEL, () => this.poke(), () => this.poke());
-    this.#unlisten = () => listener.unlisten();
-    this.#timer = setInterval(() => this.poke(), SWEEP_MS);
-    this.#timer.unref();
-    this.poke();
+export class InboundProcessor extends NotifiedWorker {
+  constructor(ctx: PlatformContext) {
+    super(ctx, INBOUND_CHANNEL, SWEEP_MS);
   }
 
-  poke(): void {
-    if (this.#closing) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#drain().finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#closing) {
-        this.#again = false;
-        this.poke();
-      }
-    });
-  }
-
-  /** Processes until nothing is left (tests await this instead of sleeping). */
-  async drain(): Promise<void> {
-    await this.#running;
-    await this.#drain();
-  }
-
-  async close(): Promise<void> {
-    this.#closing = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#unlisten?.().catch(() => undefined);
-    await this.#running;
-  }
-
-  async #drain(): Promise<void> {
+  protected async work(): Promise<void> {
     try {
-      while (!this.#closing && (await this.#batch()) > 0) {
+      while (!this.closing && (await this.#batch()) > 0) {
         // keep going while events arrive
       }
       await this.ctx.sql.begin((tx) => applyPendingStatuses(tx, new Date(this.ctx.clock.now())));

@@ -11,62 +11,30 @@
  * virtual clock instead of waiting; a slow real-time sweep is the safety net.
  */
 import type { PlatformContext } from '../context.js';
+import { NotifiedWorker } from '../db/notified-worker.js';
 import { TEMPLATES_CHANNEL } from './apply-template-webhook.js';
 import { RECONCILE_INTERVAL_MS, syncWabaTemplates } from './sync-templates.js';
 
 const SWEEP_MS = 30_000;
 
-export class TemplateReconciler {
-  #running: Promise<void> | undefined;
-  #again = false;
-  #closing = false;
-  #unlisten: (() => Promise<void>) | undefined;
-  #timer: NodeJS.Timeout | undefined;
+export class TemplateReconciler extends NotifiedWorker {
   #cancelAlarm: (() => void) | undefined;
 
   constructor(
-    private readonly ctx: PlatformContext,
+    ctx: PlatformContext,
     private readonly intervalMs = RECONCILE_INTERVAL_MS,
-  ) {}
-
-  async start(): Promise<void> {
-    const listener = await this.ctx.sql.listen(TEMPLATES_CHANNEL, () => this.poke(), () => this.poke());
-    this.#unlisten = () => listener.unlisten();
-    this.#timer = setInterval(() => this.poke(), SWEEP_MS);
-    this.#timer.unref();
-    this.poke();
+  ) {
+    super(ctx, TEMPLATES_CHANNEL, SWEEP_MS);
   }
 
-  poke(): void {
-    if (this.#closing) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#drain().finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#closing) {
-        this.#again = false;
-        this.poke();
-      }
-    });
-  }
-
-  /** Reconciles every WABA that is due now (tests await this). */
-  async drain(): Promise<void> {
-    await this.#running;
-    await this.#drain();
-  }
-
-  async close(): Promise<void> {
-    this.#closing = true;
-    if (this.#timer) clearInterval(this.#timer);
+  override async close(): Promise<void> {
     this.#cancelAlarm?.();
-    await this.#unlisten?.().catch(() => undefined);
-    await this.#running;
+    await super.close();
+    this.#cancelAlarm?.();
   }
 
-  async #drain(): Promise<void> {
+  /** Reconciles every WABA that is due now. */
+  protected async work(): Promise<void> {
     try {
       const now = new Date(this.ctx.clock.now());
       // WABAs attached since the last sweep are due at once.
@@ -74,7 +42,7 @@ export class TemplateReconciler {
         insert into template_syncs (waba_id, next_sync_at) select id, ${now} from wabas
         on conflict (waba_id) do nothing`;
       for (;;) {
-        if (this.#closing) return;
+        if (this.closing) return;
         const wabaId = await this.#claim();
         if (!wabaId) break;
         await syncWabaTemplates(this.ctx, wabaId).catch((err: unknown) =>
@@ -103,6 +71,6 @@ export class TemplateReconciler {
     const [next] = await this.ctx.sql<{ at: Date | null }[]>`select min(next_sync_at) as at from template_syncs`;
     this.#cancelAlarm?.();
     this.#cancelAlarm = undefined;
-    if (next?.at && !this.#closing) this.#cancelAlarm = this.ctx.clock.at(next.at.getTime(), () => this.poke());
+    if (next?.at && !this.closing) this.#cancelAlarm = this.ctx.clock.at(next.at.getTime(), () => this.poke());
   }
 }
