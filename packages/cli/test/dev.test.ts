@@ -9,19 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../platform/test/global-setup.js';
+import type { DemoFile } from '../src/demo/demo-file.js';
 import { runCli, type CliRun } from './run-cli.js';
 
-interface Demo {
-  platform_url: string;
-  emulator_url: string;
-  api_key: string;
-  phone_number_id: string;
-  waba_id: string;
-  webhook_secret: string;
-  template: { name: string; language: string };
-  consumer_wa_id: string;
-  tenant_id: string;
-}
+type Demo = DemoFile;
 
 function postgresRunningOn(dataDir: string): boolean {
   const out = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
