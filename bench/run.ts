@@ -39,11 +39,16 @@ import { SIZES } from './sizes.js';
 const PHASES = ['bare', 'accept', 'numbers', 'e2e', 'direct', 'growth', 'profile', 'memory'] as const;
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' } },
+  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, workers: { type: 'string' } },
 });
 if (values.size !== 'small' && values.size !== 'full') throw new Error('--size must be small or full');
-const sizes = { ...SIZES[values.size], ...(values.connections ? { connections: Number(values.connections) } : {}) };
+const sizes = {
+  ...SIZES[values.size],
+  ...(values.connections ? { connections: Number(values.connections) } : {}),
+  ...(values.workers ? { workers: Number(values.workers) } : {}),
+};
 if (!Number.isInteger(sizes.connections) || sizes.connections < 1) throw new Error('--connections must be a positive integer');
+if (!Number.isInteger(sizes.workers) || sizes.workers < 1) throw new Error('--workers must be a positive integer');
 const only = new Set(values.only ? values.only.split(',') : PHASES);
 for (const p of only) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase ${p}; phases: ${PHASES.join(', ')}`);
 // Growth's first point is the accept run.
@@ -80,7 +85,7 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 try {
-  stack = await startBenchStack(log);
+  stack = await startBenchStack(log, { workers: sizes.workers });
   const s = stack;
   const report: RunReport = {
     date,

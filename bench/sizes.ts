@@ -8,6 +8,8 @@ export type SizeName = 'small' | 'full';
 
 export interface Sizes {
   name: SizeName;
+  /** Platform processes (SWITCHBOARD_WORKERS). */
+  workers: number;
   /** Accept: connections kept busy by the load generator (fixed concurrency). */
   connections: number;
   warmupMs: number;
@@ -32,6 +34,7 @@ export interface Sizes {
 export const SIZES: Record<SizeName, Sizes> = {
   small: {
     name: 'small',
+    workers: 1,
     connections: 64,
     warmupMs: 1_000,
     durationMs: 4_000,
@@ -44,6 +47,7 @@ export const SIZES: Record<SizeName, Sizes> = {
   },
   full: {
     name: 'full',
+    workers: 1,
     connections: 64,
     warmupMs: 3_000,
     durationMs: 15_000,

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { LoadGenerator } from './load-generator.js';
 import { freePort, startBenchPostgres, type BenchPostgres } from './postgres.js';
-import { postgresPids, type CpuGroups } from './proc-stats.js';
+import { postgresPids, withChildren, type CpuGroups } from './proc-stats.js';
 import { spawnSwitchboard, type Proc } from './processes.js';
 import { waitForHttp } from './world.js';
 
@@ -28,7 +28,7 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(log: (line: string) => void, options: { workers: number }): Promise<BenchStack> {
   const pg = await startBenchPostgres();
   log(`PostgreSQL ${pg.version} (${Object.entries(pg.settings).map(([k, v]) => `${k}=${v}`).join(', ')})`);
   const started: Array<{ stop(): Promise<unknown> }> = [];
@@ -53,6 +53,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       META_VERIFY_TOKEN: VERIFY_TOKEN,
       // The default level: nothing is logged per request at info.
       LOG_LEVEL: 'info',
+      SWITCHBOARD_WORKERS: String(options.workers),
     };
     const platformUrl = `http://127.0.0.1:${platformPort}`;
     const startPlatform = async (nodeArgs: string[] = []) => {
@@ -83,7 +84,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
         platform = await startPlatform(nodeArgs);
       },
       cpuGroups: (extra = {}) => ({
-        platform: () => [platform.pid],
+        platform: () => withChildren(platform.pid),
         postgres: () => postgresPids(pg.postmasterPid),
         emulator: () => [emulator.pid],
         'load generator': () => [loadgen.pid],

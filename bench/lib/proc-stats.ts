@@ -27,15 +27,17 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-/** The postmaster and every backend and helper it started. */
-export function postgresPids(postmasterPid: number): number[] {
-  const pids = [postmasterPid];
+/** A process and its children (the postmaster and its backends; the platform's primary and its workers). */
+export function withChildren(pid: number): number[] {
+  const pids = [pid];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    if (parentOf(Number(entry)) === postmasterPid) pids.push(Number(entry));
+    if (parentOf(Number(entry)) === pid) pids.push(Number(entry));
   }
   return pids;
 }
+
+export const postgresPids = withChildren;
 
 export type CpuGroups = Record<string, () => number[]>;
 

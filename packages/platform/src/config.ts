@@ -12,7 +12,12 @@ export const platformSpec = {
     optional: true,
     description: 'PostgreSQL to use. Unset: an embedded PostgreSQL is started with its data under SWITCHBOARD_DATA_DIR.',
   },
-  DATABASE_POOL_SIZE: { parse: parsers.positiveInt, default: '20', description: 'Connections in the platform’s PostgreSQL pool.' },
+  DATABASE_POOL_SIZE: { parse: parsers.positiveInt, default: '20', description: 'Connections in the platform’s PostgreSQL pool (per worker process).' },
+  SWITCHBOARD_WORKERS: {
+    parse: parsers.positiveInt,
+    default: '1',
+    description: '`switchboard serve` processes sharing the port (node:cluster; a crashed one is restarted). One runs the platform in a single process; 2 on a 2-core machine uses the second core.',
+  },
   SWITCHBOARD_DATA_DIR: { parse: parsers.string, default: '.switchboard', description: 'Directory for the embedded PostgreSQL, generated secrets and demo.json.' },
   SWITCHBOARD_PG_PORT: { parse: parsers.port, default: '54329', description: 'Port of the embedded PostgreSQL (loopback only).' },
   SWITCHBOARD_ENCRYPTION_KEY: {

@@ -12,7 +12,7 @@
  */
 import type { TransactionSql } from 'postgres';
 import { newWamid } from '@switchboard/wire';
-import { insertAcceptedIn } from '../messaging/sql/insert-accepted.js';
+import { insertAccepted } from '../messaging/sql/insert-accepted.js';
 import { tenantKeywords } from './keyword-store.js';
 import { matchKeyword, MAX_KEYWORD_LENGTH, normaliseKeyword, type KeywordMatch } from './keywords.js';
 import { setSubscription, type ChangeOutcome } from './set-subscription.js';
@@ -52,7 +52,7 @@ export async function applyKeywords(
   });
   if (outcome === 'stale' || match.reply === null) return { ...match, outcome };
   const wamid = newWamid(waId);
-  await insertAcceptedIn(
+  await insertAccepted(
     tx,
     [
       {
@@ -61,7 +61,7 @@ export async function applyKeywords(
         phoneNumberId,
         recipient: waId,
         type: 'text',
-        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: waId, type: 'text', text: { body: match.reply } }),
+        body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: waId, type: 'text', text: { body: match.reply } },
         idempotencyKey: null,
         requestHash: null,
       },

@@ -60,7 +60,7 @@ export async function acceptMessage(
     phoneNumberId: number.id,
     recipient: waId,
     type: send.type,
-    body: JSON.stringify(send.request),
+    body: send.request,
     idempotencyKey: idempotencyKey ?? null,
     requestHash,
     // Past the messaging limit with the tenant's 'hold': queued, sent once a slot frees (limits/release-held.ts).
