@@ -2,8 +2,9 @@
  * Processes stored webhooks from Meta: every entry, every change, every message and status (never
  * only the first). A claimed batch is applied at once; if that fails, each event in its own
  * savepoint, so one bad event cannot block the others.
- * Workers in several processes share the table with FOR UPDATE SKIP LOCKED; they wake on NOTIFY,
- * with a slow sweep as a safety net (and to apply statuses that waited for their message's id).
+ * Workers in several processes take turns (takeTurn below) and claim with FOR UPDATE SKIP LOCKED;
+ * they wake on NOTIFY, with a slow sweep as a safety net (and to apply statuses that waited for
+ * their message's id).
  */
 import type { TransactionSql } from 'postgres';
 import type { PlatformContext } from '../context.js';
@@ -20,6 +21,8 @@ export const INBOUND_CHANNEL = 'switchboard_inbound';
 const BATCH = 100;
 const MAX_ATTEMPTS = 5;
 const SWEEP_MS = 5_000;
+/** Advisory-lock key of the inbound turn ("SWIN"). */
+const INBOUND_LOCK = 0x5357494e;
 
 interface Change {
   field?: unknown;
@@ -36,7 +39,10 @@ export class InboundProcessor extends NotifiedWorker {
       while (!this.closing && (await this.#batch()) > 0) {
         // keep going while events arrive
       }
-      await this.ctx.sql.begin((tx) => applyPendingStatuses(tx, new Date(this.ctx.clock.now())));
+      await this.ctx.sql.begin(async (tx) => {
+        await takeTurn(tx);
+        await applyPendingStatuses(tx, new Date(this.ctx.clock.now()));
+      });
     } catch (err) {
       this.ctx.logger.error({ err }, 'inbound processing failed; will retry');
     }
@@ -44,6 +50,7 @@ export class InboundProcessor extends NotifiedWorker {
 
   async #batch(): Promise<number> {
     return this.ctx.sql.begin(async (tx) => {
+      await takeTurn(tx);
       const events = await tx<{ id: string; body: { entry?: unknown }; attempts: number }[]>`
         select id::text as id, body, attempts from inbound_events
         where processed_at is null and attempts < ${MAX_ATTEMPTS}
@@ -128,6 +135,16 @@ export class InboundProcessor extends NotifiedWorker {
     if (ACCOUNT_FIELDS.has(field)) await alertOnAccountChange(tx, target, field, value, now);
     await enqueueTenantEvents(tx, [{ tenantId: waba.tenant_id, wabaId, field, value, orderingKey: `waba:${wabaId}` }], now);
   }
+}
+
+/**
+ * Processes take turns, a batch each: a batch locks the messages its statuses update, and two
+ * batches applying sent/delivered/read of the same messages at once deadlocked (measured with two
+ * platform processes). One batch at a time keeps statuses in arrival order too; the waiting
+ * process then finds the events committed meanwhile, so no wake-up is lost. Released at commit.
+ */
+async function takeTurn(tx: TransactionSql): Promise<void> {
+  await tx`select pg_advisory_xact_lock(${INBOUND_LOCK})`;
 }
 
 interface MessagesGroup {
