@@ -5,7 +5,7 @@
  *   1. bare: a bare node:http server answering the same request (the ceiling for one process);
  *      then a discarded accept run to warm the platform up;
  *   2. accept: tenant API sends/s and latency at fixed concurrency, 1 number, fresh database;
- *   3. accept over many numbers;
+ *   3. accept over many numbers; accept with the platform as two processes (--workers 2);
  *   4. end to end via the platform (request → tenant webhook has `read`), numbers at 1,000 mps;
  *   5. end to end direct to the emulator (no gateway);
  *   6. growth: accept again with more stored messages (rows made with SQL);
@@ -15,8 +15,9 @@
  *
  *   npm run bench                      # full size (the issue's: 0/1M/10M stored, 1 vs 1,000 numbers)
  *   npm run bench -- --size small      # minutes, for CI and development
- *   npm run bench -- --only accept,e2e # some phases (bare, accept, numbers, e2e, direct, growth, profile, memory)
+ *   npm run bench -- --only accept,e2e # some phases (bare, accept, numbers, workers, e2e, direct, growth, profile, memory)
  *   npm run bench -- --connections 256 # another fixed concurrency for the accept phases (default 64)
+ *   npm run bench -- --workers 2       # the platform as two processes in every phase (default one)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -36,7 +37,7 @@ import { profilePhase } from './scenarios/profile.js';
 import { setupWorld } from './scenarios/setup-world.js';
 import { SIZES } from './sizes.js';
 
-const PHASES = ['bare', 'accept', 'numbers', 'e2e', 'direct', 'growth', 'profile', 'memory'] as const;
+const PHASES = ['bare', 'accept', 'numbers', 'workers', 'e2e', 'direct', 'growth', 'profile', 'memory'] as const;
 
 const { values } = parseArgs({
   options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, workers: { type: 'string' } },
@@ -116,6 +117,22 @@ try {
     report.acceptManyNumbers = await phase(`accept, ${world.acceptNumbers.length} numbers`, () =>
       acceptPhase(s, sizes, { label: `accept, ${world.acceptNumbers.length} numbers`, tenant: world.acceptTenant, numbers: world.acceptNumbers, recipientBlock: 2 }),
     );
+  }
+  if (only.has('workers')) {
+    // The same accept point with the platform as processes of its own (switchboard serve --workers).
+    const workers = sizes.workers === 1 ? 2 : 1;
+    await s.restartPlatform([], { workers });
+    report.acceptWorkers = await phase(`accept, ${workers} platform processes`, () =>
+      acceptPhase(s, sizes, {
+        label: `accept, 1 number, ${workers === 1 ? 'one platform process' : `${workers} platform processes`}`,
+        tenant: world.acceptTenant,
+        numbers: world.acceptNumbers.slice(0, 1),
+        recipientBlock: 4,
+      }),
+    );
+    await s.restartPlatform();
+    // Warm again before the next measured phase.
+    await acceptPhase(s, sizes, { label: 'warm-up', tenant: world.acceptTenant, numbers: world.acceptNumbers.slice(0, 1), recipientBlock: 5, durationMs: sizes.warmupMs * 3 });
   }
   if (only.has('e2e')) report.endToEnd = await phase('end to end via the platform', () => endToEndPhase(s, sizes, world));
   if (only.has('direct')) report.direct = await phase('end to end direct to the emulator', () => directPhase(s, sizes, world));

@@ -22,8 +22,8 @@ export interface BenchStack {
   operatorKey: string;
   /** The Meta app the platform is configured with (its webhooks go to the platform). */
   app: { id: string; secret: string };
-  /** Stops the platform and starts it again on the same database and port. */
-  restartPlatform(nodeArgs?: string[]): Promise<void>;
+  /** Stops the platform and starts it again on the same database and port (with other node flags or worker count). */
+  restartPlatform(nodeArgs?: string[], options?: { workers?: number }): Promise<void>;
   cpuGroups(extra?: Record<string, number>): CpuGroups;
   close(): Promise<void>;
 }
@@ -53,11 +53,10 @@ export async function startBenchStack(log: (line: string) => void, options: { wo
       META_VERIFY_TOKEN: VERIFY_TOKEN,
       // The default level: nothing is logged per request at info.
       LOG_LEVEL: 'info',
-      SWITCHBOARD_WORKERS: String(options.workers),
     };
     const platformUrl = `http://127.0.0.1:${platformPort}`;
-    const startPlatform = async (nodeArgs: string[] = []) => {
-      const proc = spawnSwitchboard('platform', ['serve'], env, nodeArgs);
+    const startPlatform = async (nodeArgs: string[] = [], workers = options.workers) => {
+      const proc = spawnSwitchboard('platform', ['serve'], { ...env, SWITCHBOARD_WORKERS: String(workers) }, nodeArgs);
       await proc.waitForLine(/"platform listening"/);
       await waitForHttp(`${platformUrl}/readyz`);
       return proc;
@@ -78,10 +77,10 @@ export async function startBenchStack(log: (line: string) => void, options: { wo
       loadgen,
       operatorKey,
       app,
-      async restartPlatform(nodeArgs = []) {
+      async restartPlatform(nodeArgs = [], restart = {}) {
         const code = await platform.stop();
         if (code !== 0) log(`platform exited with ${code} when stopped`);
-        platform = await startPlatform(nodeArgs);
+        platform = await startPlatform(nodeArgs, restart.workers);
       },
       cpuGroups: (extra = {}) => ({
         platform: () => withChildren(platform.pid),

@@ -72,6 +72,7 @@ export function table(report: RunReport): string {
   add(loadRow(report.bare));
   for (const g of report.growth) add(loadRow(g));
   add(loadRow(report.acceptManyNumbers));
+  add(loadRow(report.acceptWorkers));
   for (const e of [report.endToEnd, report.direct]) {
     if (!e) continue;
     const r = e.result;
@@ -118,7 +119,7 @@ export function table(report: RunReport): string {
 }
 
 export function cpuTable(report: RunReport): string {
-  const phases = [report.bare, report.accept, report.acceptManyNumbers, report.endToEnd, report.direct, ...report.growth.slice(1)].filter(
+  const phases = [report.bare, report.accept, report.acceptManyNumbers, report.acceptWorkers, report.endToEnd, report.direct, ...report.growth.slice(1)].filter(
     (p): p is NonNullable<typeof p> => p !== undefined,
   );
   const groups = [...new Set(phases.flatMap((p) => Object.keys(p.cpu)))];

@@ -69,6 +69,8 @@ export interface RunReport {
   bare?: LoadPhase;
   accept?: LoadPhase;
   acceptManyNumbers?: LoadPhase;
+  /** The accept point with the other worker count (2 processes when the run uses 1). */
+  acceptWorkers?: LoadPhase;
   endToEnd?: EndToEndPhase;
   direct?: EndToEndPhase;
   growth: LoadPhase[];
