@@ -16,7 +16,7 @@ export const platformSpec = {
   SWITCHBOARD_WORKERS: {
     parse: parsers.positiveInt,
     default: '1',
-    description: '`switchboard serve` processes sharing the port (node:cluster; a crashed one is restarted). For machines with cores to spare beyond PostgreSQL's: on the 2-core benchmark machine one process was as fast as two (docs/benchmarks.md).',
+    description: '`switchboard serve` processes sharing the port (node:cluster; a crashed one is restarted). For machines with cores to spare beyond PostgreSQL’s: on the 2-core benchmark machine one process was as fast as two (docs/benchmarks.md).',
   },
   SWITCHBOARD_DATA_DIR: { parse: parsers.string, default: '.switchboard', description: 'Directory for the embedded PostgreSQL, generated secrets and demo.json.' },
   SWITCHBOARD_PG_PORT: { parse: parsers.port, default: '54329', description: 'Port of the embedded PostgreSQL (loopback only).' },
