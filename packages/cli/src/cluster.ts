@@ -75,7 +75,8 @@ export async function runPrimary(config: PlatformConfig, logger: Logger, workers
         (w) =>
           new Promise<void>((resolve) => {
             w.once('exit', () => resolve());
-            w.send(STOP_MESSAGE);
+            // A worker whose channel already closed is exiting by itself (node:cluster's rule).
+            if (w.isConnected()) w.send(STOP_MESSAGE);
           }),
       ),
     );

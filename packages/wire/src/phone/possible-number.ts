@@ -61,20 +61,16 @@ export function possibleNumber(digits: string): string | undefined {
   if (rule) {
     // Whether a national prefix written after the calling code is stripped depends on the country too.
     const national = digits.slice(quick.countryCallingCode.length);
-    if (quick.nationalNumber !== national || rule.nationalPrefix?.test(national)) return slow(digits);
+    if (quick.nationalNumber !== national || rule.nationalPrefix?.test(national)) return possibleNumberSlow(digits);
     const length = quick.nationalNumber.length;
     if (!rule.any.has(length)) return undefined;
-    if (!rule.all.has(length)) return slow(digits);
+    if (!rule.all.has(length)) return possibleNumberSlow(digits);
   }
   return quick.isPossible() ? quick.number.slice(1) : undefined;
 }
 
 /** The plain libphonenumber-js answer (what `possibleNumber` must equal). */
 export function possibleNumberSlow(digits: string): string | undefined {
-  return slow(digits);
-}
-
-function slow(digits: string): string | undefined {
   const parsed = parsePhoneNumberFromString(`+${digits}`);
   return parsed?.isPossible() ? parsed.number.slice(1) : undefined;
 }
