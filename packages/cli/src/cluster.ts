@@ -13,7 +13,7 @@
  * primary disappears (node:cluster closes their channel).
  */
 import cluster, { type Worker } from 'node:cluster';
-import { onShutdown, type Logger, type StopStep } from '@switchboard/runtime';
+import { onShutdown, runStopSteps, type Logger, type StopStep } from '@switchboard/runtime';
 import type { PlatformConfig } from '@switchboard/platform';
 import { openDatabase } from './database.js';
 import { resolveSecrets } from './secrets.js';
@@ -91,17 +91,6 @@ export function stopWhenPrimaryAsks(steps: StopStep[], logger: Logger): void {
   process.on('SIGTERM', ignore);
   process.on('message', (message) => {
     if (message !== STOP_MESSAGE) return;
-    void (async () => {
-      let code = 0;
-      for (const step of steps) {
-        try {
-          await step();
-        } catch (err) {
-          code = 1;
-          logger.error({ err }, 'while stopping');
-        }
-      }
-      process.exit(code);
-    })();
+    void runStopSteps(steps, (msg) => logger.info(msg)).then((code) => process.exit(code));
   });
 }

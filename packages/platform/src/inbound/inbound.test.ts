@@ -45,9 +45,19 @@ describe('webhooks from Meta', () => {
     expect((await post(body)).status).toBe(401);
     expect((await post(body, signBody(body, 'not-the-secret'))).status).toBe(401);
     expect((await post(body.replace('[]', '[ ]'), signBody(body, stack.app.secret))).status).toBe(401);
+    // The signature comes before parsing: a body the JSON parser would refuse is still a 401 (found by fuzzing).
+    expect((await post('{"__proto__":""}')).status).toBe(401);
+    expect((await post('{"entry":', signBody('{"entry":', 'not-the-secret'))).status).toBe(401);
     expect(await count('inbound_events')).toBe(before);
     const metrics = await (await fetch(`${stack.platformUrl}/metrics`)).text();
-    expect(metrics).toMatch(/switchboard_meta_webhook_signature_failures_total 3/);
+    expect(metrics).toMatch(/switchboard_meta_webhook_signature_failures_total 5/);
+    // Signed but not JSON, or poisoned: refused as bad input.
+    for (const junk of ['{"entry":', '{"__proto__":{"entry":[]},"entry":[]}']) {
+      const answer = await post(junk, signBody(junk, stack.app.secret));
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { error: { code: number } }).error.code).toBe(100);
+    }
+    expect(await count('inbound_events')).toBe(before);
   });
 
   it('processes every entry, change, message and status of one POST, once', async () => {

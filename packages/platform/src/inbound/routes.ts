@@ -6,7 +6,7 @@
  * after the answer, so Meta never waits on it and nothing is lost if processing fails.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ErrorCode, GraphError, SIGNATURE_HEADER, verifySignature } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
 import { INBOUND_CHANNEL } from './processor.js';
@@ -20,14 +20,32 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: PlatformContext
     return reply.code(403).type('text/plain').send('verification failed');
   });
 
-  app.post('/webhooks/meta', async (request, reply) => {
-    const header = request.headers[SIGNATURE_HEADER];
-    const raw = request.rawBody;
-    if (!ctx.meta.appSecret || !raw || !verifySignature(raw, typeof header === 'string' ? header : undefined, ctx.meta.appSecret)) {
-      ctx.metrics.signatureFailures.inc();
-      throw new GraphError(ErrorCode.AuthException, { message: 'Invalid or missing X-Hub-Signature-256', http: 401 });
-    }
-    const body = request.body as { object?: unknown; entry?: unknown } | undefined;
+  // The signature is checked before the body is parsed: unauthenticated bytes are never parsed,
+  // and a forged body the JSON parser would refuse (say, with a "__proto__" key) is a 401 and
+  // counted, not a 400.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      request.rawBody = body as Buffer;
+      done(null, undefined);
+    });
+    scope.post('/webhooks/meta', async (request, reply) => {
+      const header = request.headers[SIGNATURE_HEADER];
+      const raw = request.rawBody;
+      if (!ctx.meta.appSecret || !raw || !verifySignature(raw, typeof header === 'string' ? header : undefined, ctx.meta.appSecret)) {
+        ctx.metrics.signatureFailures.inc();
+        throw new GraphError(ErrorCode.AuthException, { message: 'Invalid or missing X-Hub-Signature-256', http: 401 });
+      }
+      const parsed = await new Promise<unknown>((resolve) => {
+        void parseJson(request, raw.toString('utf8'), (err, value) => resolve(err ? undefined : value));
+      });
+      return store(parsed, raw, reply);
+    });
+  });
+
+  const store = async (parsed: unknown, raw: Buffer, reply: FastifyReply) => {
+    const body = parsed as { object?: unknown; entry?: unknown } | undefined;
     if (!body || typeof body !== 'object' || !Array.isArray(body.entry)) {
       throw new GraphError(ErrorCode.InvalidParameter, { details: 'Expected a webhook envelope with an entry array.' });
     }
@@ -44,5 +62,5 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: PlatformContext
     });
     ctx.metrics.metaWebhooks.inc();
     return reply.code(200).send({ success: true });
-  });
+  };
 }

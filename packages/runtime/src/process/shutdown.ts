@@ -13,19 +13,22 @@ export function onShutdown(steps: StopStep[], log: (msg: string) => void = () =>
     }
     stopping = true;
     log(`${signal}: stopping`);
-    void (async () => {
-      let code = 0;
-      for (const step of steps) {
-        try {
-          await step();
-        } catch (err) {
-          code = 1;
-          log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-      process.exit(code);
-    })();
+    void runStopSteps(steps, log).then((code) => process.exit(code));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+}
+
+/** Runs the stop steps in order, each even if an earlier one failed; resolves with the exit code (1 if one failed). */
+export async function runStopSteps(steps: StopStep[], log: (msg: string) => void): Promise<number> {
+  let code = 0;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      code = 1;
+      log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return code;
 }
