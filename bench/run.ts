@@ -104,9 +104,9 @@ try {
 
   if (only.has('bare')) report.bare = await phase('bare server', () => barePhase(s, sizes));
   // A discarded accept run first: JIT, caches and connection pools warm, whichever phase comes first.
-  await phase('warm-up (not recorded)', () =>
-    acceptPhase(s, sizes, { label: 'warm-up', tenant: world.acceptTenant, numbers: world.acceptNumbers.slice(0, 1), recipientBlock: 3, durationMs: sizes.warmupMs * 3 }),
-  );
+  const warmUp = (recipientBlock: number) =>
+    acceptPhase(s, sizes, { label: 'warm-up', tenant: world.acceptTenant, numbers: world.acceptNumbers.slice(0, 1), recipientBlock, durationMs: sizes.warmupMs * 3 });
+  await phase('warm-up (not recorded)', () => warmUp(3));
   if (only.has('accept')) {
     report.accept = await phase('accept, 1 number', () =>
       acceptPhase(s, sizes, { label: `accept, 1 number, ${formatCount(sizes.stored[0]!)} stored`, tenant: world.acceptTenant, numbers: world.acceptNumbers.slice(0, 1), recipientBlock: 1 }),
@@ -131,8 +131,8 @@ try {
       }),
     );
     await s.restartPlatform();
-    // Warm again before the next measured phase.
-    await acceptPhase(s, sizes, { label: 'warm-up', tenant: world.acceptTenant, numbers: world.acceptNumbers.slice(0, 1), recipientBlock: 5, durationMs: sizes.warmupMs * 3 });
+    // The restarted platform warms again before the next measured phase.
+    await warmUp(5);
   }
   if (only.has('e2e')) report.endToEnd = await phase('end to end via the platform', () => endToEndPhase(s, sizes, world));
   if (only.has('direct')) report.direct = await phase('end to end direct to the emulator', () => directPhase(s, sizes, world));

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LoadGenerator } from './load-generator.js';
-import { freePort, startBenchPostgres, type BenchPostgres } from './postgres.js';
+import { freePort } from '@switchboard/runtime';
+import { startBenchPostgres, type BenchPostgres } from './postgres.js';
 import { postgresPids, withChildren, type CpuGroups } from './proc-stats.js';
 import { spawnSwitchboard, type Proc } from './processes.js';
 import { waitForHttp } from './world.js';

@@ -4,11 +4,10 @@
  * on: an accepted message is on disk before its 200). Other settings are the embedded defaults.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { startEmbeddedPostgres } from '@switchboard/runtime';
+import { freePort, startEmbeddedPostgres } from '@switchboard/runtime';
 
 export type Sql = postgres.Sql;
 
@@ -20,17 +19,6 @@ export interface BenchPostgres {
   version: string;
   settings: Record<string, string>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export const DURABLE_SETTINGS = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', max_connections: 300 };

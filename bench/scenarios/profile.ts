@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BenchStack } from '../lib/bench-stack.js';
 import { summariseProfile } from '../lib/cpu-profile.js';
 import { startProfiling, type Profiling } from '../lib/inspector-profile.js';
-import { freePort } from '../lib/postgres.js';
+import { freePort } from '@switchboard/runtime';
 import type { ProfilePhase } from '../lib/results.js';
 import type { Sizes } from '../sizes.js';
 import { acceptPhase } from './accept.js';

@@ -8,7 +8,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../platform/test/global-setup.js';
+import { freePort } from '@switchboard/runtime';
 import type { DemoFile } from '../src/demo/demo-file.js';
 import { runCli, type CliRun } from './run-cli.js';
 

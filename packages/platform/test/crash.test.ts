@@ -8,11 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '@switchboard/emulator';
-import { VirtualClock } from '@switchboard/runtime';
+import { freePort, VirtualClock } from '@switchboard/runtime';
 import { runCli, type CliRun } from '../../cli/test/run-cli.js';
 import { SecretBox } from '../src/crypto/secret-box.js';
 import { createTenant } from '../src/tenants/create-tenant.js';
-import { freePort } from './global-setup.js';
 import { createTestDatabase } from './test-db.js';
 
 const COUNT = process.env.CI ? 600 : 2_000;

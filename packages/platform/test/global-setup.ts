@@ -4,11 +4,10 @@
  * because nothing here survives the run.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '@switchboard/runtime';
+import { freePort, startEmbeddedPostgres } from '@switchboard/runtime';
 import { connect } from '../src/db/connect.js';
 import { migrate } from '../src/db/migrate.js';
 
@@ -19,17 +18,6 @@ declare module 'vitest' {
     pgAdminUrl: string;
     pgTemplateUrl: string;
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -167,4 +167,50 @@ describe('webhooks from Meta', () => {
       select count(*)::int as n from webhook_events where tenant_id = ${a.tenant_id} and value::text like ${`%${sent[0]}%`}`;
     expect(forA!.n).toBe(3);
   });
+
+  it('processes the good events of a batch that holds a bad one, and keeps the bad one to retry', async () => {
+    const message = (from: string, timestamp: string) => ({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: a.sandbox.waba_id,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550000000', phone_number_id: a.sandbox.phone_number_id },
+                messages: [{ from, id: newWamid(from), timestamp, type: 'text', text: { body: 'hi' } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const good = [message('15550202001', String(Math.floor(stack.clock.now() / 1000))), message('15550202002', String(Math.floor(stack.clock.now() / 1000)))];
+    // A timestamp no date can hold: applying it throws, which fails the batch it was claimed in.
+    const bad = message('15550202003', '99999999999999999999');
+    // Stored in one transaction, so one claim takes all three.
+    const ids = await stack.db.sql.begin(async (tx) => {
+      const rows = await tx<{ id: string }[]>`
+        insert into inbound_events (body, received_at, digest)
+        select b::jsonb, now(), sha256(b::bytea) from unnest(${[good[0], bad, good[1]].map((b) => JSON.stringify(b))}::text[]) as b
+        returning id::text`;
+      await tx`select pg_notify('switchboard_inbound', '')`;
+      return rows.map((r) => r.id);
+    });
+    await vi.waitFor(async () => {
+      const rows = await stack.db.sql<{ id: string; processed: boolean; attempts: number }[]>`
+        select id::text, processed_at is not null as processed, attempts from inbound_events where id = any(${ids}::bigint[]) order by id`;
+      expect(rows.map((r) => [r.processed, r.attempts > 0])).toEqual([
+        [true, false],
+        [false, true],
+        [true, false],
+      ]);
+    });
+    const stored = await stack.db.sql`select sender from inbound_messages where sender = any(${['15550202001', '15550202002', '15550202003']}) order by sender`;
+    expect(stored.map((r) => r.sender)).toEqual(['15550202001', '15550202002']);
+    const [failed] = await stack.db.sql<{ last_error: string }[]>`select last_error from inbound_events where id = ${ids[1]!}::bigint`;
+    expect(failed!.last_error).toMatch(/Invalid time value|out of range/i);
+  });
 });

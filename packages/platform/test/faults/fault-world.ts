@@ -10,10 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmulator, type Emulator } from '@switchboard/emulator';
-import { startEmbeddedPostgres, VirtualClock, type EmbeddedPostgres } from '@switchboard/runtime';
+import { freePort, startEmbeddedPostgres, VirtualClock, type EmbeddedPostgres } from '@switchboard/runtime';
 import { runCli, type CliRun } from '../../../cli/test/run-cli.js';
 import { connect, type Sql } from '../../src/db/connect.js';
-import { freePort } from '../global-setup.js';
 import { startFaultReceiver, type FaultReceiver } from './fault-receiver.js';
 
 export interface Crash {
