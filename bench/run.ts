@@ -15,9 +15,10 @@
  *
  *   npm run bench                      # full size (the issue's: 0/1M/10M stored, 1 vs 1,000 numbers)
  *   npm run bench -- --size small      # minutes, for CI and development
- *   npm run bench -- --only accept,e2e # some phases (bare, accept, numbers, workers, e2e, direct, growth, profile, memory)
+ *   npm run bench -- --only accept,e2e # some phases (bare, accept, numbers, workers, e2e, direct, growth, profile, e2e-profile, memory)
  *   npm run bench -- --connections 256 # another fixed concurrency for the accept phases (default 64)
  *   npm run bench -- --workers 2       # the platform as two processes in every phase (default one)
+ *   npm run bench -- --pg-stats        # PostgreSQL's costliest statements per phase (pg_stat_statements)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,21 +27,22 @@ import { parseArgs } from 'node:util';
 import { startBenchStack, type BenchStack } from './lib/bench-stack.js';
 import { describeMachine } from './lib/machine.js';
 import { parkDispatch } from './lib/park-dispatch.js';
+import { resetStatementStats, topStatements } from './lib/postgres.js';
 import { ROOT } from './lib/processes.js';
-import { computeRatios, cpuTable, evaluateTargets, profileTable, queueDepthTable, table } from './lib/report.js';
+import { computeRatios, cpuTable, statementTable, evaluateTargets, profileTable, queueDepthTable, table } from './lib/report.js';
 import type { RunReport } from './lib/results.js';
 import { acceptPhase, barePhase } from './scenarios/accept.js';
 import { directPhase, endToEndPhase } from './scenarios/end-to-end.js';
 import { formatCount, growthPoint } from './scenarios/growth.js';
 import { memoryPhase } from './scenarios/memory.js';
-import { profilePhase } from './scenarios/profile.js';
+import { endToEndProfilePhase, profilePhase } from './scenarios/profile.js';
 import { setupWorld } from './scenarios/setup-world.js';
 import { SIZES } from './sizes.js';
 
-const PHASES = ['bare', 'accept', 'numbers', 'workers', 'e2e', 'direct', 'growth', 'profile', 'memory'] as const;
+const PHASES = ['bare', 'accept', 'numbers', 'workers', 'e2e', 'direct', 'growth', 'profile', 'e2e-profile', 'memory'] as const;
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, workers: { type: 'string' } },
+  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, workers: { type: 'string' }, 'pg-stats': { type: 'boolean', default: false } },
 });
 if (values.size !== 'small' && values.size !== 'full') throw new Error('--size must be small or full');
 const sizes = {
@@ -77,16 +79,19 @@ log(`Switchboard benchmark at ${commit}, size ${sizes.name}: ${machine.cpus} CPU
 
 let stack: BenchStack | undefined;
 const durationsMs: Record<string, number> = {};
+const statements: NonNullable<RunReport['statements']> = {};
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
   log(`${name}…`);
+  if (values['pg-stats'] && stack) await resetStatementStats(stack.pg.sql);
   const result = await fn();
+  if (values['pg-stats'] && stack) statements[name] = await topStatements(stack.pg.sql);
   durationsMs[name] = Date.now() - t0;
   return result;
 }
 
 try {
-  stack = await startBenchStack(log, { workers: sizes.workers });
+  stack = await startBenchStack(log, { workers: sizes.workers, statementStats: values['pg-stats'] });
   const s = stack;
   const report: RunReport = {
     date,
@@ -95,6 +100,7 @@ try {
     machine,
     postgres: { version: s.pg.version, settings: s.pg.settings },
     durationsMs,
+    ...(values['pg-stats'] ? { statements } : {}),
     growth: [],
     ratios: {},
     targets: [],
@@ -142,6 +148,9 @@ try {
     }
   }
   if (only.has('profile')) report.profile = await phase('profile of accept', () => profilePhase(s, sizes, world, join(outDir, 'profiles')));
+  if (only.has('e2e-profile')) {
+    report.profileEndToEnd = await phase('profile of end to end', () => endToEndProfilePhase(s, sizes, world, join(outDir, 'profiles')));
+  }
   if (only.has('memory')) report.memory = await phase(`memory with ${formatCount(sizes.queued)} queued`, () => memoryPhase(s, sizes, world, log));
   await parked.release();
 
@@ -149,7 +158,7 @@ try {
   report.targets = evaluateTargets(report);
   await mkdir(outDir, { recursive: true });
   await writeFile(outFile, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\n${table(report)}\n\n${cpuTable(report)}\n\n${queueDepthTable(report)}\n\n${profileTable(report)}\n\n`);
+  process.stdout.write(`\n${table(report)}\n\n${cpuTable(report)}\n\n${queueDepthTable(report)}\n\n${profileTable(report)}\n\n${statementTable(report)}`);
   if (sizes.name !== 'full') process.stdout.write('(size small: not the targets’ conditions; run the full size for the figures in docs/benchmarks.md)\n');
   log(`done; the run is in ${outFile}`);
 } finally {

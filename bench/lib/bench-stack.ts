@@ -29,8 +29,8 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-export async function startBenchStack(log: (line: string) => void, options: { workers: number }): Promise<BenchStack> {
-  const pg = await startBenchPostgres();
+export async function startBenchStack(log: (line: string) => void, options: { workers: number; statementStats?: boolean }): Promise<BenchStack> {
+  const pg = await startBenchPostgres(options.statementStats);
   log(`PostgreSQL ${pg.version} (${Object.entries(pg.settings).map(([k, v]) => `${k}=${v}`).join(', ')})`);
   const started: Array<{ stop(): Promise<unknown> }> = [];
   try {

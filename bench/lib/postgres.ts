@@ -23,10 +23,16 @@ export interface BenchPostgres {
 
 export const DURABLE_SETTINGS = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', max_connections: 300 };
 
-export async function startBenchPostgres(): Promise<BenchPostgres> {
+/**
+ * @param statementStats load pg_stat_statements (`--pg-stats`): where PostgreSQL's time goes per
+ *   statement, reported per phase. Off by default: it costs a little on every statement.
+ */
+export async function startBenchPostgres(statementStats = false): Promise<BenchPostgres> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
-  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'switchboard_bench', settings: DURABLE_SETTINGS });
+  const serverSettings = statementStats ? { ...DURABLE_SETTINGS, shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.max': 1000 } : DURABLE_SETTINGS;
+  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'switchboard_bench', settings: serverSettings });
   const sql = postgres(pg.url, { max: 4, onnotice: () => undefined });
+  if (statementStats) await sql`create extension if not exists pg_stat_statements`;
   const postmasterPid = Number((await readFile(join(dir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
   const [{ version }] = (await sql`select current_setting('server_version') as version`) as unknown as [{ version: string }];
   const rows = await sql<{ name: string; setting: string }[]>`
@@ -47,4 +53,30 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface StatementStat {
+  query: string;
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+  rows: number;
+  /** Share of the phase's statement time. */
+  share: number;
+}
+
+export async function resetStatementStats(sql: Sql): Promise<void> {
+  await sql`select pg_stat_statements_reset()`;
+}
+
+/** The statements that took most of PostgreSQL's execution time since the last reset. */
+export async function topStatements(sql: Sql, limit = 12): Promise<StatementStat[]> {
+  const rows = await sql<{ query: string; calls: string; total: number; mean: number; rows: string; share: number }[]>`
+    select regexp_replace(query, ${'\\s+'}, ' ', 'g') as query, calls, total_exec_time as total, mean_exec_time as mean, rows,
+           total_exec_time / nullif(sum(total_exec_time) over (), 0) as share
+    from pg_stat_statements
+    where dbid = (select oid from pg_database where datname = current_database())
+    order by total_exec_time desc
+    limit ${limit}`;
+  return rows.map((r) => ({ query: r.query, calls: Number(r.calls), totalMs: r.total, meanMs: r.mean, rows: Number(r.rows), share: r.share ?? 0 }));
 }

@@ -1,5 +1,6 @@
 /** The run's table (for the terminal and docs/benchmarks.md), its ratios and its targets. */
 import type { EndToEndResult, LoadResult } from '../load/protocol.js';
+import type { ProfileSummary } from './cpu-profile.js';
 import type { LoadPhase, RunReport, Target } from './results.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -139,15 +140,33 @@ export function queueDepthTable(report: RunReport): string {
 }
 
 export function profileTable(report: RunReport): string {
-  const p = report.profile;
-  if (!p) return '';
   const part = (title: string, shares: Array<{ name: string; ms: number; percent: number }>, count: number) =>
     [`| ${title} | self ms | share of busy |`, '|---|---|---|', ...shares.slice(0, count).map((s) => `| ${s.name} | ${s.ms} | ${s.percent} % |`)].join('\n');
+  const one = (heading: string, summary: ProfileSummary) =>
+    [`${heading}, busy ${summary.busyMs} ms, idle ${summary.idleMs} ms.`, '', part('area', summary.byArea, 20), '', part('function', summary.byFunction, 25)].join('\n');
+  const p = report.profile;
+  const e = report.profileEndToEnd;
   return [
-    `Profiled accept run: ${n(p.result.rps)} req/s (profiler on), busy ${p.summary.busyMs} ms, idle ${p.summary.idleMs} ms.`,
-    '',
-    part('area', p.summary.byArea, 20),
-    '',
-    part('function', p.summary.byFunction, 25),
-  ].join('\n');
+    ...(p ? [one(`Profiled accept run: ${n(p.result.rps)} req/s (profiler on)`, p.summary)] : []),
+    ...(e ? [one(`Profiled end-to-end run: ${n(e.mps)} msg/s (profiler on)`, e.summary)] : []),
+  ].join('\n\n');
+}
+
+/** With --pg-stats: each phase's costliest statements (total time, calls, mean, share). */
+export function statementTable(report: RunReport): string {
+  if (!report.statements) return '';
+  const clip = (q: string) => (q.length > 110 ? `${q.slice(0, 107)}…` : q).replace(/\|/g, '\\|');
+  return Object.entries(report.statements)
+    .filter(([, rows]) => rows.length > 0)
+    .map(([phase, rows]) =>
+      [
+        `PostgreSQL statements, ${phase}:`,
+        '',
+        '| statement | calls | total ms | mean ms | rows | share |',
+        '|---|---|---|---|---|---|',
+        ...rows.map((r) => `| ${clip(r.query)} | ${n(r.calls)} | ${Math.round(r.totalMs)} | ${r.meanMs.toFixed(3)} | ${n(r.rows)} | ${Math.round(r.share * 100)} % |`),
+      ].join('\n'),
+    )
+    .join('\n\n')
+    .concat('\n');
 }

@@ -2,6 +2,7 @@
 import type { EndToEndResult, LoadResult } from '../load/protocol.js';
 import type { ProfileSummary } from './cpu-profile.js';
 import type { Machine } from './machine.js';
+import type { StatementStat } from './postgres.js';
 import type { DepthSummary } from './queue-depths.js';
 
 export interface LoadPhase {
@@ -51,6 +52,14 @@ export interface ProfilePhase {
   cpu: Record<string, number>;
 }
 
+export interface EndToEndProfilePhase {
+  /** The end-to-end rate while profiled (lower than unprofiled). */
+  mps: number;
+  file: string;
+  summary: ProfileSummary;
+  cpu: Record<string, number>;
+}
+
 export interface Target {
   name: string;
   target: string;
@@ -66,6 +75,8 @@ export interface RunReport {
   machine: Machine;
   postgres: { version: string; settings: Record<string, string> };
   durationsMs: Record<string, number>;
+  /** With --pg-stats: PostgreSQL's costliest statements in each phase. */
+  statements?: Record<string, StatementStat[]>;
   bare?: LoadPhase;
   accept?: LoadPhase;
   acceptManyNumbers?: LoadPhase;
@@ -76,6 +87,7 @@ export interface RunReport {
   growth: LoadPhase[];
   memory?: MemoryPhase;
   profile?: ProfilePhase;
+  profileEndToEnd?: EndToEndProfilePhase;
   ratios: { acceptToBare?: number; endToEndToDirect?: number; growthRps?: number; growthP99?: number };
   targets: Target[];
 }

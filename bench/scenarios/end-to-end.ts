@@ -16,9 +16,16 @@ import type { World } from './setup-world.js';
 /** What the direct sender allows itself per number: the dispatcher's own margin (95 % of 1,000). */
 const DIRECT_PACE_MPS = 950;
 
-async function run(stack: BenchStack, sizes: Sizes, origin: string, senders: Sender[], recipientBlock: number, paceMps: number) {
+/** Called exactly around the load (after the wait for a quiet machine), e.g. to profile it. */
+export interface LoadHooks {
+  beforeLoad?: () => Promise<void>;
+  afterLoad?: () => Promise<void>;
+}
+
+async function run(stack: BenchStack, sizes: Sizes, origin: string, senders: Sender[], recipientBlock: number, paceMps: number, hooks: LoadHooks = {}) {
   const groups = stack.cpuGroups();
   await quiet(groups, sizes);
+  await hooks.beforeLoad?.();
   const before = sampleCpu(groups);
   const result = await stack.loadgen.endToEnd({
     origin,
@@ -31,15 +38,21 @@ async function run(stack: BenchStack, sizes: Sizes, origin: string, senders: Sen
     recipientBlock,
     paceMps,
   });
-  return { result, cpu: cpuShare(before, sampleCpu(groups)) };
+  const cpu = cpuShare(before, sampleCpu(groups));
+  await hooks.afterLoad?.();
+  return { result, cpu };
 }
 
-export async function endToEndPhase(stack: BenchStack, sizes: Sizes, world: World): Promise<EndToEndPhase> {
+/**
+ * @param recipientBlock recipients of a run are a block of their own, so a second run (the profiled
+ *   one) starts with no conversation windows open, as the first did.
+ */
+export async function endToEndPhase(stack: BenchStack, sizes: Sizes, world: World, recipientBlock = 100, hooks: LoadHooks = {}): Promise<EndToEndPhase> {
   const senders = world.e2eNumbers.map((id) => ({ phoneNumberId: id, token: world.e2eTenant.api_key }));
   const { sql } = stack.pg;
   const since = new Date();
   const depths = sampleQueueDepths(sql, world.e2eNumbers);
-  const { result, cpu } = await run(stack, sizes, stack.platformUrl, senders, 100, 0);
+  const { result, cpu } = await run(stack, sizes, stack.platformUrl, senders, recipientBlock, 0, hooks);
   const queueDepths = await depths.stop();
   // Meta's webhooks to the platform in this phase: how many, how many changes, how fast processed.
   const [inbound] = await sql<{ events: number; changes: number; seconds: number }[]>`
