@@ -1,6 +1,9 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from './connect.js';
-import { migrate, migrationFiles, migrationsApplied } from './migrate.js';
+import { MIGRATIONS_DIR, migrate, migrationFiles, migrationsApplied } from './migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/test-db.js';
 
 describe('migrations', () => {
@@ -35,5 +38,50 @@ describe('migrations', () => {
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }
+  });
+
+  it('keeps which events each webhook POST carried when the link rows become arrays (migration 9)', async () => {
+    await db.sql.unsafe('drop schema public cascade; create schema public');
+    const upTo8 = await mkdtemp(join(tmpdir(), 'migrations-'));
+    try {
+      for (const f of (await migrationFiles()).filter((f) => f.id <= 8)) await cp(join(MIGRATIONS_DIR, f.name), join(upTo8, f.name));
+      await migrate(db.sql, upTo8);
+    } finally {
+      await rm(upTo8, { recursive: true, force: true });
+    }
+    const sql = db.sql;
+    const [tenant] = await sql<{ id: string }[]>`insert into tenants (name, webhook_secret_enc) values ('t', '\\x00') returning id`;
+    const [dest] = await sql<{ id: string }[]>`insert into webhook_destinations (tenant_id, url) values (${tenant!.id}, 'http://127.0.0.1:9/h') returning id`;
+    const events = await sql<{ id: string }[]>`
+      insert into webhook_events (tenant_id, waba_id, field, value, ordering_key, destination_id, created_at)
+      select ${tenant!.id}, 'w', 'messages', '{}', 'k' || n, ${dest!.id}, now() from generate_series(1, 3) n
+      returning id`;
+    const attempts = await sql<{ id: string }[]>`
+      insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, event_count)
+      select ${tenant!.id}, ${dest!.id}, 'http://127.0.0.1:9/h', now(), 1, o, 2 from unnest(array['failed', 'delivered']) o
+      returning id`;
+    const [e1, e2, e3] = events.map((e) => e.id);
+    const [failed, delivered] = attempts.map((a) => a.id);
+    // The failed POST carried events 1 and 2, the delivered one 2 and 3.
+    await sql`
+      insert into webhook_attempt_events (event_id, attempt_id)
+      values (${e1!}, ${failed!}), (${e2!}, ${failed!}), (${e2!}, ${delivered!}), (${e3!}, ${delivered!})`;
+
+    await migrate(sql);
+
+    const byAttempt = await sql<{ id: string; event_ids: string[] }[]>`select id::text, event_ids::text[] from webhook_attempts order by id`;
+    expect(byAttempt).toEqual([
+      { id: failed, event_ids: [e1, e2] },
+      { id: delivered, event_ids: [e2, e3] },
+    ]);
+    const byEvent = await sql<{ id: string; attempt_ids: string[] }[]>`select id::text, attempt_ids::text[] from webhook_events order by id`;
+    expect(byEvent).toEqual([
+      { id: e1, attempt_ids: [failed] },
+      { id: e2, attempt_ids: [failed, delivered] },
+      { id: e3, attempt_ids: [delivered] },
+    ]);
+    const [link] = await sql`select to_regclass('webhook_attempt_events') as t`;
+    expect(link!.t).toBeNull();
+    expect(await migrationsApplied(sql)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
  * throwing halfway.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './connect.js';
 
@@ -26,7 +27,7 @@ export interface MigrationResult {
 
 export async function migrationFiles(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const names = (await readdir(dir)).filter((n) => /^\d{6}_[a-z0-9_]+\.sql$/.test(n)).sort();
-  return names.map((name) => ({ id: Number(name.slice(0, 6)), name, path: `${dir}${name}` }));
+  return names.map((name) => ({ id: Number(name.slice(0, 6)), name, path: join(dir, name) }));
 }
 
 export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<MigrationResult[]> {

@@ -81,8 +81,8 @@ const MAX_ATTEMPTS_SHOWN = 500;
 export async function attemptsOfEvent(sql: Sql, seq: string): Promise<AttemptRow[]> {
   return sql<AttemptRow[]>`
     select a.id::text as id, a.tenant_id, a.url, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error, a.event_count
-    from webhook_attempt_events ae join webhook_attempts a on a.id = ae.attempt_id
-    where ae.event_id = ${seq}::bigint
+    from webhook_attempts a
+    where a.id = any((select attempt_ids from webhook_events where id = ${seq}::bigint)::bigint[])
     order by a.id
     limit ${MAX_ATTEMPTS_SHOWN}`;
 }
@@ -98,8 +98,7 @@ export interface DeliveryFilter {
 export async function listDeliveries(sql: Sql, f: DeliveryFilter): Promise<Array<AttemptRow & { event_ids: string[] }>> {
   return sql<Array<AttemptRow & { event_ids: string[] }>>`
     select a.id::text as id, a.tenant_id, a.url, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error, a.event_count,
-      array(select e.event_id::text from webhook_attempt_events ae join webhook_events e on e.id = ae.event_id
-            where ae.attempt_id = a.id order by e.id) as event_ids
+      array(select e.event_id::text from webhook_events e where e.id = any(a.event_ids) order by e.id) as event_ids
     from webhook_attempts a
     where true
       ${f.tenantId !== null ? sql`and a.tenant_id = ${f.tenantId}` : sql``}

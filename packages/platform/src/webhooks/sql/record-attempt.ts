@@ -1,7 +1,8 @@
 /**
- * Records one POST to a destination, each outcome in a single statement (attempt, its events, the
- * events' states, the destination's backoff), then wakes destinations whose events were waiting
- * behind the resolved ones (same ordering key, another URL) with a NOTIFY.
+ * Records one POST to a destination, each outcome in a single statement (the attempt with its
+ * events' ids, each event's state and attempt ids, the destination's backoff), then wakes
+ * destinations whose events were waiting behind the resolved ones (same ordering key, another
+ * URL) with a NOTIFY.
  *
  * Backoff is the destination's, computed here: 1 s × 2^(failures) capped at 1 h, with ±25 %
  * jitter so receivers recovering from an outage are not hit by every sender at once. It holds
@@ -33,17 +34,16 @@ export interface AttemptRecord {
 export async function recordDelivered(sql: Sql, a: AttemptRecord, recovered: boolean): Promise<void> {
   await sql`
     with attempt as (
-      insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, status_code, event_count)
-      values (${a.tenantId}, ${a.destinationId}, ${a.url}, ${a.startedAt}, ${a.durationMs}, 'delivered', ${a.statusCode}, ${a.eventIds.length})
+      insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, status_code, event_count, event_ids)
+      values (${a.tenantId}, ${a.destinationId}, ${a.url}, ${a.startedAt}, ${a.durationMs}, 'delivered', ${a.statusCode}, ${a.eventIds.length},
+              ${a.eventIds}::bigint[])
       returning id),
-    links as (
-      insert into webhook_attempt_events (event_id, attempt_id)
-      select unnest(${a.eventIds}::bigint[]), id from attempt),
     destination as (
       update webhook_destinations set failures = 0, retry_at = null, last_success_at = ${a.now}, last_error = null
       where id = ${a.destinationId}),
     done as (
-      update webhook_events set state = 'delivered', delivered_at = ${a.now}, attempts = attempts + 1, last_error = null
+      update webhook_events set state = 'delivered', delivered_at = ${a.now}, attempts = attempts + 1, last_error = null,
+        attempt_ids = attempt_ids || (select id from attempt)
       where id = any(${a.eventIds}::bigint[]) and state = 'pending'
       returning ordering_key)
     ${notifyWaiting(sql, a, 'done')}`;
@@ -64,13 +64,10 @@ export async function recordFailed(sql: Sql, a: FailedAttempt): Promise<{ retryA
   const cutoff = new Date(a.now.getTime() - RETRY_WINDOW_MS);
   const [row] = await sql<{ retry_at: Date; dead: number }[]>`
     with attempt as (
-      insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, status_code, error, event_count)
+      insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, status_code, error, event_count, event_ids)
       values (${a.tenantId}, ${a.destinationId}, ${a.url}, ${a.startedAt}, ${a.durationMs}, ${a.outcome}, ${a.statusCode},
-              ${a.error}, ${a.eventIds.length})
+              ${a.error}, ${a.eventIds.length}, ${a.eventIds}::bigint[])
       returning id),
-    links as (
-      insert into webhook_attempt_events (event_id, attempt_id)
-      select unnest(${a.eventIds}::bigint[]), id from attempt),
     destination as (
       update webhook_destinations set
         failures = failures + 1,
@@ -84,6 +81,7 @@ export async function recordFailed(sql: Sql, a: FailedAttempt): Promise<{ retryA
       update webhook_events set
         attempts = attempts + case when id = any(${a.eventIds}::bigint[]) then 1 else 0 end,
         last_error = case when id = any(${a.eventIds}::bigint[]) then ${a.error} else last_error end,
+        attempt_ids = case when id = any(${a.eventIds}::bigint[]) then attempt_ids || (select id from attempt) else attempt_ids end,
         first_failed_at = coalesce(first_failed_at, ${a.now}),
         state = case when first_failed_at <= ${cutoff} then 'dead' else 'pending' end,
         dead_at = case when first_failed_at <= ${cutoff} then ${a.now}::timestamptz end
