@@ -69,14 +69,17 @@ export async function resetStatementStats(sql: Sql): Promise<void> {
   await sql`select pg_stat_statements_reset()`;
 }
 
-/** The statements that took most of PostgreSQL's execution time since the last reset. */
+/** The statements that took most of PostgreSQL's execution time since the last reset, after a first row summing them all. */
 export async function topStatements(sql: Sql, limit = 12): Promise<StatementStat[]> {
   const rows = await sql<{ query: string; calls: string; total: number; mean: number; rows: string; share: number }[]>`
-    select regexp_replace(query, ${'\\s+'}, ' ', 'g') as query, calls, total_exec_time as total, mean_exec_time as mean, rows,
-           total_exec_time / nullif(sum(total_exec_time) over (), 0) as share
-    from pg_stat_statements
-    where dbid = (select oid from pg_database where datname = current_database())
-    order by total_exec_time desc
-    limit ${limit}`;
-  return rows.map((r) => ({ query: r.query, calls: Number(r.calls), totalMs: r.total, meanMs: r.mean, rows: Number(r.rows), share: r.share ?? 0 }));
+    with s as (
+      select * from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()))
+    (select '(all statements)' as query, sum(calls) as calls, sum(total_exec_time) as total,
+            sum(total_exec_time) / nullif(sum(calls), 0) as mean, sum(rows) as rows, 1::float8 as share
+     from s)
+    union all
+    (select regexp_replace(query, ${'\\s+'}, ' ', 'g'), calls, total_exec_time, mean_exec_time, rows,
+            total_exec_time / nullif(sum(total_exec_time) over (), 0)
+     from s order by total_exec_time desc limit ${limit})`;
+  return rows.map((r) => ({ query: r.query, calls: Number(r.calls), totalMs: r.total ?? 0, meanMs: r.mean ?? 0, rows: Number(r.rows ?? 0), share: r.share ?? 0 }));
 }

@@ -14,14 +14,15 @@ export interface ClaimedEvent {
   event_id: string;
   waba_id: string;
   field: string;
-  value: unknown;
+  /** The value as stored: compact JSON text, spliced into the body as it is. */
+  value_json: string;
   ordering_key: string;
   created_at: Date;
 }
 
 export async function claimBatch(sql: Sql, destinationId: string, limit: number): Promise<ClaimedEvent[]> {
   return sql<ClaimedEvent[]>`
-    select e.id::text as id, e.event_id::text as event_id, e.waba_id, e.field, e.value, e.ordering_key, e.created_at
+    select e.id::text as id, e.event_id::text as event_id, e.waba_id, e.field, e.value::text as value_json, e.ordering_key, e.created_at
     from webhook_events e
     where e.destination_id = ${destinationId} and e.state = 'pending'
       and not exists (
