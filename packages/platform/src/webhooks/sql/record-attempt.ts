@@ -99,7 +99,9 @@ export async function recordFailed(sql: Sql, a: FailedAttempt): Promise<{ retryA
 /**
  * NOTIFY the other destinations holding undelivered events of the keys in `resolved` (a CTE of
  * ordering_key rows). The statement's snapshot predates its own updates, which is fine: only other
- * destinations' rows are read.
+ * destinations' rows are read. The lookup runs only if another destination of the tenant has
+ * pending events at all (a one-time test, as in claim-batch.ts: the pending index also holds
+ * delivered events' entries until vacuum, and a plan that scans it for nothing grows with them).
  */
 function notifyWaiting(sql: Sql, a: AttemptRecord, resolved: string) {
   return sql`
@@ -107,7 +109,11 @@ function notifyWaiting(sql: Sql, a: AttemptRecord, resolved: string) {
     from (
       select string_agg(distinct e.destination_id::text, ',') as ids
       from webhook_events e
-      where e.tenant_id = ${a.tenantId} and e.state = 'pending' and e.destination_id <> ${a.destinationId}
+      where (select exists (
+               select from webhook_destinations o
+               where o.tenant_id = ${a.tenantId} and o.id <> ${a.destinationId}
+                 and exists (select from webhook_events w where w.destination_id = o.id and w.state = 'pending')))
+        and e.tenant_id = ${a.tenantId} and e.state = 'pending' and e.destination_id <> ${a.destinationId}
         and e.ordering_key in (select ordering_key from ${sql(resolved)})) w
     where ids is not null`;
 }
