@@ -122,10 +122,12 @@ function errorsOf(statuses: MetaStatus[], byMeta: Map<string, { id: string }>, i
 
 /** Statuses that waited for their message's Meta id, now that it may be recorded. */
 export async function applyPendingStatuses(tx: TransactionSql, now: Date): Promise<number> {
+  // Planned at each run, not prepared: a plan cached while `messages` was small would join it by
+  // scanning it (see numbersWithWork in messaging/sql/claim-batch.ts).
   const rows = await tx<{ status: MetaStatus & { _context: StatusContext } }[]>`
     delete from pending_statuses p using messages m
     where m.meta_wamid = p.meta_wamid
-    returning p.status`;
+    returning p.status`.simple();
   const byContext = new Map<string, { context: StatusContext; statuses: MetaStatus[] }>();
   for (const { status } of rows) {
     const { _context: context, ...rest } = status;

@@ -52,13 +52,14 @@ export async function startHoldReleaser(ctx: PlatformContext): Promise<WakeLoop>
 
 export async function releaseHeld(ctx: PlatformContext): Promise<ReleaseResult> {
   const result: ReleaseResult = { released: 0, held: 0, nextAt: undefined };
+  // Planned at each run, not prepared (see numbersWithWork in messaging/sql/claim-batch.ts).
   const portfolios = await ctx.sql<{ portfolio_id: string; tier: string | null }[]>`
     select distinct w.portfolio_id, coalesce(p.messaging_limit_tier, n.messaging_limit_tier) as tier
     from send_queue q
     join phone_numbers n on n.id = q.phone_number_id
     join wabas w on w.id = n.waba_id
     left join portfolios p on p.id = w.portfolio_id
-    where q.held_reason is not null`;
+    where q.held_reason is not null`.simple();
   for (const portfolio of portfolios) {
     const { released, held } = await releasePortfolio(ctx, portfolio.portfolio_id, tierLimit(portfolio.tier));
     result.released += released;

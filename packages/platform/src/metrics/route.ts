@@ -5,10 +5,11 @@ import type { PlatformContext } from '../context.js';
 export function registerMetricsRoute(app: FastifyInstance, ctx: PlatformContext): void {
   app.get('/metrics', async (_request, reply) => {
     const now = ctx.clock.now();
+    // Planned at each scrape, not prepared (see numbersWithWork in messaging/sql/claim-batch.ts).
     const rows = await ctx.sql<{ phone_number_id: string; depth: number; oldest: Date }[]>`
       select q.phone_number_id, count(*)::int as depth, min(m.created_at) as oldest
       from send_queue q join messages m on m.id = q.message_id
-      group by q.phone_number_id`;
+      group by q.phone_number_id`.simple();
     ctx.metrics.queueDepth.values.clear();
     ctx.metrics.queueOldestAge.values.clear();
     for (const r of rows) {

@@ -12,13 +12,14 @@ export interface QueuedDestination {
 }
 
 export async function queuedDestinations(sql: Sql): Promise<QueuedDestination[]> {
+  // Planned at each run, not prepared (see numbersWithWork in messaging/sql/claim-batch.ts).
   return sql<QueuedDestination[]>`
     select d.id::text as id, d.retry_at, h.created_at as oldest
     from webhook_destinations d
     cross join lateral (
       select e.created_at from webhook_events e
       where e.destination_id = d.id and e.state = 'pending'
-      order by e.id limit 1) h`;
+      order by e.id limit 1) h`.simple();
 }
 
 export interface Destination {
