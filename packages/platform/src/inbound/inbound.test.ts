@@ -28,6 +28,16 @@ describe('webhooks from Meta', () => {
       body,
     });
 
+  // Pieces of Meta's webhook body, shared by the tests below.
+  const metadata = (t: TenantWithNumber) => ({ display_phone_number: '15550000000', phone_number_id: t.sandbox.phone_number_id });
+  const textMessage = (from: string, text: string, timestamp = String(Math.floor(stack.clock.now() / 1000))) => ({
+    from,
+    id: newWamid(from),
+    timestamp,
+    type: 'text',
+    text: { body: text },
+  });
+
   const count = async (table: 'inbound_events' | 'inbound_messages' | 'message_statuses' | 'webhook_events') =>
     (await stack.db.sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table}`))[0]!.n;
 
@@ -82,17 +92,9 @@ describe('webhooks from Meta', () => {
     const eventsBefore = await count('webhook_events');
     const statusesBefore = await count('message_statuses');
 
-    const metadata = (t: TenantWithNumber) => ({ display_phone_number: '15550000000', phone_number_id: t.sandbox.phone_number_id });
-    const inbound = (t: TenantWithNumber, from: string, text: string) => ({
-      from,
-      id: newWamid(from),
-      timestamp: String(Math.floor(stack.clock.now() / 1000)),
-      type: 'text',
-      text: { body: text },
-    });
-    const m1 = inbound(a, '15550201001', 'one');
-    const m2 = inbound(a, '15550201003', 'two');
-    const m3 = inbound(b, '15550201004', 'three');
+    const m1 = textMessage('15550201001', 'one');
+    const m2 = textMessage('15550201003', 'two');
+    const m3 = textMessage('15550201004', 'three');
     const status = (m: { meta_wamid: string; recipient: string }, s: string, ts: number) => ({
       id: m.meta_wamid,
       status: s,
@@ -169,25 +171,16 @@ describe('webhooks from Meta', () => {
   });
 
   it('processes the good events of a batch that holds a bad one, and keeps the bad one to retry', async () => {
-    const message = (from: string, timestamp: string) => ({
+    const message = (from: string, timestamp?: string) => ({
       object: 'whatsapp_business_account',
       entry: [
         {
           id: a.sandbox.waba_id,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550000000', phone_number_id: a.sandbox.phone_number_id },
-                messages: [{ from, id: newWamid(from), timestamp, type: 'text', text: { body: 'hi' } }],
-              },
-            },
-          ],
+          changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(a), messages: [textMessage(from, 'hi', timestamp)] } }],
         },
       ],
     });
-    const good = [message('15550202001', String(Math.floor(stack.clock.now() / 1000))), message('15550202002', String(Math.floor(stack.clock.now() / 1000)))];
+    const good = [message('15550202001'), message('15550202002')];
     // A timestamp no date can hold: applying it throws, which fails the batch it was claimed in.
     const bad = message('15550202003', '99999999999999999999');
     // Stored in one transaction, so one claim takes all three.
