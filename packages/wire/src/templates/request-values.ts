@@ -16,6 +16,18 @@ export function jsonish(value: unknown): unknown {
   }
 }
 
+/**
+ * A request value as text for an error message, whatever it is: String() throws for an object
+ * without a prototype or with a throwing toString, and an error message must not.
+ */
+export function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 export function upper(value: unknown): string | undefined {
   return typeof value === 'string' ? value.trim().toUpperCase() : undefined;
 }

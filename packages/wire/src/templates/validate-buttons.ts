@@ -6,7 +6,7 @@
 import { TemplateLimits } from './template-limits.js';
 import type { ProblemList } from './template-problem.js';
 import { BUTTON_TYPES, OTP_TYPES, type ButtonType, type ButtonsComponent, type TemplateButton, type TemplateCategory } from './template-types.js';
-import { EMOJI, URL_LIKE, booleanish, isRecord, jsonish, upper } from './request-values.js';
+import { EMOJI, URL_LIKE, booleanish, isRecord, jsonish, shown, upper } from './request-values.js';
 import { findVariables } from './template-variables.js';
 
 const CAPS: Partial<Record<ButtonType, number>> = {
@@ -64,7 +64,7 @@ function validateButton(b: unknown, path: string, category: TemplateCategory, pr
   }
   const type = upper(b.type);
   if (!type || !(BUTTON_TYPES as readonly string[]).includes(type)) {
-    problems.add(`${path}.type`, 'Invalid button', `Button type ${String(b.type)} is not supported; use ${BUTTON_TYPES.join(', ')}.`);
+    problems.add(`${path}.type`, 'Invalid button', `Button type ${shown(b.type)} is not supported; use ${BUTTON_TYPES.join(', ')}.`);
     return undefined;
   }
   const button: TemplateButton = { ...b, type: type as ButtonType };

@@ -15,7 +15,7 @@ import {
   type TemplateCategory,
   type TemplateComponent,
 } from './template-types.js';
-import { EMOJI, URL_LIKE, booleanish, integerish, isRecord, jsonish, upper } from './request-values.js';
+import { EMOJI, URL_LIKE, booleanish, integerish, isRecord, jsonish, shown, upper } from './request-values.js';
 import { scanVariables, hasDanglingVariable, tooManyVariables } from './template-variables.js';
 import { validateButtons } from './validate-buttons.js';
 
@@ -46,7 +46,7 @@ export function validateComponents(raw: unknown, rules: ComponentRules, problems
     }
     const type = upper(component.type);
     if (!type || !(KINDS as readonly string[]).includes(type)) {
-      problems.add(`${path}.type`, 'Unsupported component', `Component type ${String(component.type)} is not supported; use HEADER, BODY, FOOTER or BUTTONS.`);
+      problems.add(`${path}.type`, 'Unsupported component', `Component type ${shown(component.type)} is not supported; use HEADER, BODY, FOOTER or BUTTONS.`);
       return;
     }
     if (seen.has(type)) {

@@ -90,6 +90,13 @@ describe('template request: body', () => {
     expect(problem(withComponents({ type: 'CAROUSEL', cards: [] }))?.title).toBe('Unsupported component');
   });
 
+  it('describes a type of any kind in its problem, even one String() cannot convert (found by fuzzing)', () => {
+    const unprintable = Object.create(null) as object;
+    expect(problem(withComponents({ type: unprintable }))).toMatchObject({ title: 'Unsupported component', message: expect.stringContaining('[object Object]') });
+    const buttons = withComponents(body('Hello there, your order has shipped today.'), { type: 'BUTTONS', buttons: [{ type: unprintable, text: 'Yes' }] });
+    expect(problem(buttons)).toMatchObject({ title: 'Invalid button', message: expect.stringContaining('[object Object]') });
+  });
+
   it('wants positional variables {{1}}..{{n}} without gaps, with samples', () => {
     const ok = body('Hi {{1}}, your order {{2}} has shipped today.', { body_text: [['Ana', 'A-17']] });
     expect(problem(withComponents(ok))).toBeUndefined();
