@@ -54,6 +54,8 @@ export function createPlatform(options: PlatformOptions): Platform {
   const app = createHttpServer({
     logger: options.logger,
     graphVersions: true,
+    // Every tenant body may be stored (jsonb, text): text PostgreSQL refuses is bad input, not a 5xx.
+    storableText: true,
     ready: async () => {
       await sql`select 1`;
       if (!(await migrationsApplied(sql))) throw new Error('migrations not applied');

@@ -30,8 +30,8 @@ const META_COPIES = new Set(['templates', 'template_syncs', 'template_refs']);
 const ACCEPT_BOOKKEEPING = new Set(['portfolio_reach', 'conversations']);
 
 /**
- * U+0000 is left out of the random junk (PostgreSQL cannot store it in text or jsonb); the two
- * tests at the end cover it: a send with it is refused, a webhook with it is stored with U+FFFD.
+ * U+0000 is left out of the junk for paths and queries (PostgreSQL cannot store it in text or
+ * jsonb); bodies get it through bodyString below, and the tests at the end pin each case.
  */
 const acceptable = (s: string) => !/(https?|ftp|wss?):/i.test(s) && !s.includes('\u0000') && !s.includes('\\u0000');
 
@@ -43,14 +43,20 @@ const junkString = fc
     fc.constantFrom('', ' ', '-1', '0', '1e309', 'null', 'true', '%00', "'; select 1; --", '{{1}}', 'x'.repeat(5_000), '15551234567', '+1 555 123 4567'),
   )
   .filter(acceptable);
+/**
+ * Strings for request bodies only: junk, plus any UTF-16 code units (U+0000 and unpaired surrogates
+ * among them, which PostgreSQL cannot store: a tenant's body with them is refused, Meta's has them
+ * replaced). Not for paths and queries, where encodeURIComponent refuses unpaired surrogates.
+ */
+const bodyString = fc.oneof(junkString, fc.string({ unit: 'binary', maxLength: 20 }).filter((s) => !/(https?|ftp|wss?):/i.test(s)));
 const junkValue: fc.Arbitrary<unknown> = fc.oneof(
-  junkString,
+  bodyString,
   fc.integer(),
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.array(junkString, { maxLength: 3 }),
-  fc.dictionary(junkString, junkString, { maxKeys: 3 }),
+  fc.array(bodyString, { maxLength: 3 }),
+  fc.dictionary(bodyString, bodyString, { maxKeys: 3 }),
 );
 const junkJson = fc.jsonValue({ maxDepth: 3 }).filter((v) => acceptable(JSON.stringify(v) ?? ''));
 
@@ -341,6 +347,27 @@ describe('fuzzing the tenant API and /webhooks/meta', () => {
     const answer = await inject('POST', `/v23.0/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, JSON.stringify(body));
     expect(answer.status).toBeLessThan(500);
     expect(answer.status).toBeGreaterThanOrEqual(400);
+  });
+
+  // A lone surrogate is valid JSON text (`"\\ud800"`) that PostgreSQL's jsonb refuses (22P02).
+  it('a send with an unpaired surrogate in a parameter is refused with a 4xx', async () => {
+    const raw = JSON.stringify(validSend('15551234567')).replace('"text":"', '"text":"\\ud800');
+    const answer = await inject('POST', `/v23.0/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, raw);
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('a signed webhook from Meta with an unpaired surrogate in a value is answered without a 5xx', async () => {
+    const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: tenant.sandbox.waba_id, changes: [{ field: 'messages', value: { text: 'a\ud800b' } }] }] });
+    expect(raw).toContain('\\ud800');
+    const answer = await inject('POST', '/webhooks/meta', undefined, raw, { [SIGNATURE_HEADER]: signBody(raw, stack.app.secret) });
+    expect(answer.status).toBeLessThan(500);
+  });
+
+  it('a signed webhook from Meta that starts with a byte-order mark is stored as the parser read it', async () => {
+    const raw = `\ufeff${JSON.stringify({ object: 'whatsapp_business_account', entry: [] })}`;
+    const answer = await inject('POST', '/webhooks/meta', undefined, raw, { [SIGNATURE_HEADER]: signBody(raw, stack.app.secret) });
+    expect(answer.status).toBeLessThan(500);
   });
 
   it('a signed webhook from Meta with U+0000 in a value is answered without a 5xx', async () => {

@@ -7,3 +7,4 @@ export * from './phone/wa-id.js';
 export * from './ids/ids.js';
 export * from './messages/index.js';
 export * from './templates/index.js';
+export * from './text/storable-text.js';

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ErrorCode, GraphError, SIGNATURE_HEADER, verifySignature } from '@switchboard/wire';
+import { ErrorCode, GraphError, SIGNATURE_HEADER, hasUnstorableText, toStorableText, verifySignature } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
 import { INBOUND_CHANNEL } from './processor.js';
 
@@ -49,18 +49,23 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: PlatformContext
     if (!body || typeof body !== 'object' || !Array.isArray(body.entry)) {
       throw new GraphError(ErrorCode.InvalidParameter, { details: 'Expected a webhook envelope with an entry array.' });
     }
-    // PostgreSQL's jsonb holds no U+0000: such characters are stored as U+FFFD rather than
-    // failing the webhook (Meta would retry it forever).
-    const storable = JSON.stringify(body).includes('\\u0000') ? (JSON.parse(JSON.stringify(body).replaceAll('\\u0000', '\\ufffd')) as object) : body;
-    // A retried POST (same bytes) is stored once: its digest is unique.
+    // Stored as received (a json column keeps the text and its key order), except text PostgreSQL
+    // cannot store — U+0000, unpaired surrogates — which becomes U+FFFD: Meta would retry a
+    // refused webhook forever. A retried POST (same bytes) is stored once: its digest is unique.
+    // One statement, so one round trip; the NOTIFY is delivered when it commits.
+    const storable = hasUnstorableText(body, raw) ? JSON.stringify(toStorableText(body)) : withoutBom(raw.toString('utf8'));
     const digest = createHash('sha256').update(raw).digest();
-    await ctx.sql.begin(async (tx) => {
-      const stored = await tx`
-        insert into inbound_events (body, received_at, digest) values (${tx.json(storable as never)}, ${new Date(ctx.clock.now())}, ${digest})
-        on conflict (digest) do nothing returning id`;
-      if (stored.length > 0) await tx`select pg_notify(${INBOUND_CHANNEL}, '')`;
-    });
+    await ctx.sql`
+      with stored as (
+        insert into inbound_events (body, received_at, digest) values (${storable}::text::json, ${new Date(ctx.clock.now())}, ${digest})
+        on conflict (digest) do nothing returning id)
+      select pg_notify(${INBOUND_CHANNEL}, '') from stored`;
     ctx.metrics.metaWebhooks.inc();
     return reply.code(200).send({ success: true });
   };
+}
+
+/** The JSON parser skips a leading byte-order mark; PostgreSQL's json input does not. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

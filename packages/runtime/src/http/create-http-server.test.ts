@@ -3,8 +3,8 @@ import { GraphError } from '@switchboard/wire';
 import { createHttpServer, stripVersion } from './create-http-server.js';
 import { createLogger } from '../logger.js';
 
-function app() {
-  const server = createHttpServer({ logger: createLogger('test', 'silent'), graphVersions: true, ready: async () => true });
+function app(storableText = false) {
+  const server = createHttpServer({ logger: createLogger('test', 'silent'), graphVersions: true, ready: async () => true, storableText });
   server.get('/:id', async (request) => ({ id: (request.params as { id: string }).id, version: request.graphVersion ?? null }));
   server.post('/echo', async (request) => ({ body: request.body ?? null, raw: request.rawBody?.toString() ?? null }));
   server.get('/boom', async () => {
@@ -17,6 +17,19 @@ function app() {
 }
 
 describe('HTTP frame', () => {
+  it('with storableText, refuses bodies with text PostgreSQL cannot store as Meta\'s 100', async () => {
+    const post = (server: ReturnType<typeof app>, type: string, payload: string) => server.inject({ method: 'POST', url: '/echo', headers: { 'content-type': type }, payload });
+    for (const payload of ['{"a":"x\\u0000"}', '{"a":["\\ud800"]}', '{"\\udc00":1}']) {
+      const refused = await post(app(true), 'application/json', payload);
+      expect(refused.statusCode, payload).toBe(400);
+      expect(refused.json().error.code).toBe(100);
+      expect((await post(app(), 'application/json', payload)).statusCode).toBe(200);
+    }
+    expect((await post(app(true), 'application/x-www-form-urlencoded', 'code=1%002')).json().error.code).toBe(100);
+    // A pair is one character, and escapes of ordinary ones are fine.
+    expect((await post(app(true), 'application/json', '{"a":"\\ud83d\\ude00 \\u00e9"}')).json().body).toEqual({ a: '\u{1F600} é' });
+  });
+
   it('serves routes with and without a version segment', async () => {
     const server = app();
     expect((await server.inject('/v23.0/123')).json()).toEqual({ id: '123', version: 'v23.0' });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { ErrorCode, GraphError } from '@switchboard/wire';
+import { ErrorCode, GraphError, UNSTORABLE_TEXT_DETAILS, hasUnstorableText } from '@switchboard/wire';
 import { registerErrorRendering } from './render-error.js';
 
 /** Graph API versions served (reference §0: v18.0 to v26.0 are the ones SDKs use today). */
@@ -39,6 +39,12 @@ export interface HttpServerOptions {
    * with and without it, as graph.facebook.com does. The version is kept on request.graphVersion.
    */
   graphVersions?: boolean;
+  /**
+   * Refuse JSON and form bodies with text PostgreSQL cannot store (U+0000, unpaired surrogates:
+   * wire's storable-text.ts) as Meta's invalid parameter (100), before any handler sees them. The
+   * platform stores what it is sent; the emulator stores nothing and leaves this off.
+   */
+  storableText?: boolean;
   /** Extra Fastify options (tests use none). */
   fastify?: Partial<FastifyServerOptions>;
 }
@@ -87,11 +93,19 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     request.rawBody = buf;
     // Meta accepts bodiless POSTs (subscribed_apps, deregister); so do we.
     if (buf.length === 0) return done(null, undefined);
-    void parseJson(request, buf.toString('utf8'), done);
+    if (!options.storableText) return void parseJson(request, buf.toString('utf8'), done);
+    void parseJson(request, buf.toString('utf8'), (err, value) => {
+      if (err) return done(err);
+      if (hasUnstorableText(value, buf)) return done(new GraphError(ErrorCode.InvalidParameter, { details: UNSTORABLE_TEXT_DETAILS }));
+      done(null, value);
+    });
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     request.rawBody = Buffer.from(body as string);
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    // Percent-decoding makes no unpaired surrogate (bytes that are not UTF-8 become U+FFFD), but %00 is U+0000.
+    const fields = Object.fromEntries(new URLSearchParams(body as string));
+    if (options.storableText && hasUnstorableText(fields)) return done(new GraphError(ErrorCode.InvalidParameter, { details: UNSTORABLE_TEXT_DETAILS }), undefined);
+    done(null, fields);
   });
 
   // While closing, answers ask the client to close its connection: a keep-alive connection left
