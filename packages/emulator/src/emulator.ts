@@ -53,7 +53,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return baseUrl;
     },
     async close() {
-      webhooks.close();
+      await webhooks.close();
       clock.clear();
       await app.close();
     },

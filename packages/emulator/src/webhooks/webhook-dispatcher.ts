@@ -3,8 +3,13 @@
  * several changes per POST when they are due together, ASCII-escaped JSON signed with the app
  * secret in X-Hub-Signature-256, and retried with growing delays (on the emulator's clock, so a
  * test can move through a day of retries) while the receiver fails.
+ *
+ * POSTs go through undici's request() on a keep-alive agent rather than fetch(): a third of the
+ * CPU per POST (measured: ~100 µs against ~300 µs for a 20 KB body), and the emulator shares the
+ * machine with the platform it feeds in the benchmark.
  */
 import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'undici';
 import { serializeWebhookBody, signBody } from '@switchboard/wire';
 import { unixSeconds, type Clock } from '@switchboard/runtime';
 import type { Logger } from '@switchboard/runtime';
@@ -54,6 +59,7 @@ export class WebhookDispatcher implements WebhookEmitter {
   readonly #destinations = new Map<string, Destination>();
   readonly #pendingRetries = new Set<() => void>();
   readonly log: DeliveryLogEntry[] = [];
+  readonly #agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
   #stats = { delivered: 0, failedAttempts: 0, dropped: 0 };
   #flushScheduled = false;
   #closed = false;
@@ -90,10 +96,11 @@ export class WebhookDispatcher implements WebhookEmitter {
     return { ...this.#stats, pending: pending + this.#pendingRetries.size };
   }
 
-  /** Stops delivering: pending retries are cancelled (used on reset and shutdown). */
-  close(): void {
+  /** Stops delivering: pending retries are cancelled and open connections dropped (shutdown). */
+  async close(): Promise<void> {
     this.#closed = true;
     this.clear();
+    await this.#agent.destroy();
   }
 
   clear(): void {
@@ -141,8 +148,9 @@ export class WebhookDispatcher implements WebhookEmitter {
     const body = serializeWebhookBody(envelope(batch));
     let status: number | 'error' = 'error';
     try {
-      const response = await fetch(destination.url, {
+      const response = await request(destination.url, {
         method: 'POST',
+        dispatcher: this.#agent,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'facebookexternalua',
@@ -150,9 +158,11 @@ export class WebhookDispatcher implements WebhookEmitter {
         },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
       });
-      status = response.status;
-      await response.body?.cancel();
+      status = response.statusCode;
+      await response.body.dump();
     } catch (err) {
       this.logger.debug({ err, url: destination.url }, 'webhook delivery failed');
     }
