@@ -26,6 +26,8 @@ describe('HTTP frame', () => {
       expect((await post(app(), 'application/json', payload)).statusCode).toBe(200);
     }
     expect((await post(app(true), 'application/x-www-form-urlencoded', 'code=1%002')).json().error.code).toBe(100);
+    for (const url of ['/v23.0/1%00', '/1?fields=a%00b']) expect((await app(true).inject(url)).json().error.code, url).toBe(100);
+    expect((await app(true).inject('/a%2500')).json()).toEqual({ id: 'a%00', version: null });
     // A pair is one character, and escapes of ordinary ones are fine.
     expect((await post(app(true), 'application/json', '{"a":"\\ud83d\\ude00 \\u00e9"}')).json().body).toEqual({ a: '\u{1F600} é' });
   });

@@ -40,8 +40,9 @@ export interface HttpServerOptions {
    */
   graphVersions?: boolean;
   /**
-   * Refuse JSON and form bodies with text PostgreSQL cannot store (U+0000, unpaired surrogates:
-   * wire's storable-text.ts) as Meta's invalid parameter (100), before any handler sees them. The
+   * Refuse JSON and form bodies, paths and queries with text PostgreSQL cannot store (U+0000,
+   * unpaired surrogates: wire's storable-text.ts) as Meta's invalid parameter (100), before any
+   * handler sees them. The
    * platform stores what it is sent; the emulator stores nothing and leaves this off.
    */
   storableText?: boolean;
@@ -83,6 +84,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
           details: `Supported versions are v${MIN_GRAPH_MAJOR}.0 to v${MAX_GRAPH_MAJOR}.0.`,
         });
       }
+    });
+  }
+
+  if (options.storableText) {
+    // A path segment or query value is stored or compared in SQL too: %00 (U+0000) in either is
+    // refused like a body holding it. (Percent-encoded text that is not UTF-8 decodes to U+FFFD.)
+    app.addHook('onRequest', async (request) => {
+      if (/%00/.test(request.url)) throw new GraphError(ErrorCode.InvalidParameter, { details: UNSTORABLE_TEXT_DETAILS });
     });
   }
 
