@@ -60,7 +60,7 @@ export async function endToEndPhase(stack: BenchStack, sizes: Sizes, world: Worl
       coalesce(extract(epoch from max(processed_at) - min(received_at)), 0)::float8 as seconds
     from (
       select received_at, processed_at,
-        (select coalesce(sum(jsonb_array_length(e->'changes')), 0) from jsonb_array_elements(body->'entry') e) as changes
+        (select coalesce(sum(json_array_length(e->'changes')), 0) from json_array_elements(body->'entry') e) as changes
       from inbound_events where received_at >= ${since}) t`;
   const throttled = await sql<{ code: number; n: number }[]>`
     select a.meta_code as code, count(*)::int as n from message_attempts a join messages m on m.id = a.message_id
