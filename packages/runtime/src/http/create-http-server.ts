@@ -42,8 +42,8 @@ export interface HttpServerOptions {
   /**
    * Refuse JSON and form bodies, paths and queries with text PostgreSQL cannot store (U+0000,
    * unpaired surrogates: wire's storable-text.ts) as Meta's invalid parameter (100), before any
-   * handler sees them. The
-   * platform stores what it is sent; the emulator stores nothing and leaves this off.
+   * handler sees them. The platform stores what it is sent; the emulator stores nothing and
+   * leaves this off.
    */
   storableText?: boolean;
   /** Extra Fastify options (tests use none). */
