@@ -370,6 +370,27 @@ describe('fuzzing the tenant API and /webhooks/meta', () => {
     expect(answer.status).toBeLessThan(500);
   });
 
+  it('malformed percent-encoding and odd headers are refused in Meta\'s shape, never a 5xx', async () => {
+    const ids = [tenant.sandbox.phone_number_id, tenant.sandbox.waba_id];
+    const urls = [
+      '/v23.0/%ZZ', '/v23.0/%E0%A4%A', '/v23.0/%ED%A0%80', '/v23.0/%C0%80/messages', `/v23.0/${ids[0]}%ED%A0%80/messages`,
+      `/v23.0/${ids[1]}/message_templates?name=%ED%A0%80&limit=%ZZ`, `/v23.0/${ids[0]}?fields=%E0%A4%A`,
+      '/api/v1/messages?limit=%ED%A0%80', '/api/v1/messages?after=%ZZ&limit=1e309', '/api/v1/webhooks/events?since=%E0%A4%A',
+      '/api/v1/contacts/%ED%A0%80', '/api/v1/conversations?phone_number_id=%C0%80',
+    ];
+    for (const url of urls) {
+      for (const method of ['GET', 'POST', 'DELETE']) {
+        const answer = await inject(method, url, tenant.api_key, method === 'POST' ? '{}' : undefined);
+        expectMetaShapedRefusal(`${method} ${url}`, answer);
+      }
+    }
+    const send = JSON.stringify(validSend('15551234567'));
+    for (const key of ['\u00ff\u00fe', 'k'.repeat(10_000), ' ']) {
+      const answer = await inject('POST', `/v23.0/${ids[0]}/messages`, tenant.api_key, send, { 'idempotency-key': key });
+      expectMetaShapedRefusal(`idempotency-key ${key.slice(0, 20)}`, answer);
+    }
+  });
+
   it('a signed webhook from Meta with U+0000 in a value is answered without a 5xx', async () => {
     const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: tenant.sandbox.waba_id, changes: [{ field: 'messages', value: { text: 'a\u0000b' } }] }] });
     const answer = await inject('POST', '/webhooks/meta', undefined, raw, { [SIGNATURE_HEADER]: signBody(raw, stack.app.secret) });
