@@ -391,6 +391,25 @@ describe('fuzzing the tenant API and /webhooks/meta', () => {
     }
   });
 
+  it('junk media uploads (multipart passed to Meta as it came) are refused in Meta\'s shape, never a 5xx', async () => {
+    const part = (headers: string, content: string) => `--x\r\n${headers}\r\n\r\n${content}\r\n`;
+    const file = (name: string) => part(`Content-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png`, 'abc');
+    const bodies: Array<[string, string]> = [
+      ['multipart/form-data', ''],
+      ['multipart/form-data', 'garbage'],
+      ['multipart/form-data; boundary=x', 'garbage'],
+      ['multipart/form-data; boundary=x', `${part('Content-Disposition: form-data; name="messaging_product"', 'whatsapp')}--x--\r\n`],
+      ['multipart/form-data; boundary=x', `${file('a\u0000.png')}--x--\r\n`],
+      ['multipart/form-data; boundary=x', file('a.png')],
+    ];
+    for (const [type, payload] of bodies) {
+      for (const query of ['', '?messaging_product=whatsapp', '?messaging_product=%ED%A0%80']) {
+        const answer = await inject('POST', `/v23.0/${tenant.sandbox.phone_number_id}/media${query}`, tenant.api_key, payload, { 'content-type': type });
+        expectMetaShapedRefusal(`media ${type} ${query} ${JSON.stringify(payload).slice(0, 60)}`, answer);
+      }
+    }
+  });
+
   it('a signed webhook from Meta with U+0000 in a value is answered without a 5xx', async () => {
     const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: tenant.sandbox.waba_id, changes: [{ field: 'messages', value: { text: 'a\u0000b' } }] }] });
     const answer = await inject('POST', '/webhooks/meta', undefined, raw, { [SIGNATURE_HEADER]: signBody(raw, stack.app.secret) });
