@@ -69,12 +69,12 @@ describe('migrations', () => {
 
     await migrate(sql);
 
-    const byAttempt = await sql<{ id: string; event_ids: string[] }[]>`select id::text, event_ids::text[] from webhook_attempts order by id`;
+    const byAttempt = await sql<{ id: string; event_ids: string[] }[]>`select id::text, event_ids::text[] from webhook_attempts order by webhook_attempts.id`;
     expect(byAttempt).toEqual([
       { id: failed, event_ids: [e1, e2] },
       { id: delivered, event_ids: [e2, e3] },
     ]);
-    const byEvent = await sql<{ id: string; attempt_ids: string[] }[]>`select id::text, attempt_ids::text[] from webhook_events order by id`;
+    const byEvent = await sql<{ id: string; attempt_ids: string[] }[]>`select id::text, attempt_ids::text[] from webhook_events order by webhook_events.id`;
     expect(byEvent).toEqual([
       { id: e1, attempt_ids: [failed] },
       { id: e2, attempt_ids: [failed, delivered] },

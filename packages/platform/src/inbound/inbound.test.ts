@@ -70,6 +70,17 @@ describe('webhooks from Meta', () => {
     expect(await count('inbound_events')).toBe(before);
   });
 
+  it('stores concurrent POSTs as received, and a retried one once', async () => {
+    const before = await count('inbound_events');
+    // Key order and spacing are kept (json, not jsonb); \u escapes stay escapes.
+    const bodies = [0, 1, 2].map((i) => `{"object":"whatsapp_business_account", "entry":[],"z":${i},"a":"caf\\u00e9"}`);
+    const answers = await Promise.all([...bodies, bodies[0]!].map((b) => post(b, signBody(b, stack.app.secret))));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(await count('inbound_events')).toBe(before + 3);
+    const rows = await stack.db.sql<{ body: string }[]>`select body::text as body from inbound_events order by id desc limit 3`;
+    expect(rows.map((r) => r.body).sort()).toEqual([...bodies].sort());
+  });
+
   it('processes every entry, change, message and status of one POST, once', async () => {
     // Two outbound messages of tenant A, sent through the platform, to have Meta ids to report on.
     const sent: string[] = [];
@@ -194,7 +205,8 @@ describe('webhooks from Meta', () => {
     });
     await vi.waitFor(async () => {
       const rows = await stack.db.sql<{ id: string; processed: boolean; attempts: number }[]>`
-        select id::text, processed_at is not null as processed, attempts from inbound_events where id = any(${ids}::bigint[]) order by id`;
+        select id::text, processed_at is not null as processed, attempts from inbound_events where id = any(${ids}::bigint[])
+        order by inbound_events.id`;
       expect(rows.map((r) => [r.processed, r.attempts > 0])).toEqual([
         [true, false],
         [false, true],
