@@ -23,12 +23,22 @@ export const UNSTORABLE_TEXT_DETAILS = 'Parameters must not contain the characte
  */
 export function hasUnstorableText(value: unknown, raw?: Buffer | string): boolean {
   if (raw !== undefined && !raw.includes('\\u')) return false;
-  let found = false;
-  walkStrings(value, (s) => {
-    if (UNSTORABLE.test(s)) found = true;
-    return s;
-  });
-  return found;
+  // Iterative, without copying, stopping at the first find.
+  const work: unknown[] = [value];
+  while (work.length > 0) {
+    const v = work.pop();
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const child of v) work.push(child);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        if (UNSTORABLE.test(k)) return true;
+        work.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 /** A copy of a parsed JSON value with every U+0000 and unpaired surrogate replaced by U+FFFD. */
