@@ -42,7 +42,10 @@ describe('tenant webhooks through the whole platform', () => {
     expect(change.value.metadata.phone_number_id).toBe(phoneNumberId);
     expect(change.value.messages[0].text.body).toBe('Olá, 停止?');
 
-    const listed = await stack.call('GET', '/api/v1/webhook-events?state=delivered', tenant.api_key);
-    expect(listed.json.data.map((e: { id: string }) => e.id)).toContain(change.eventId);
+    // The delivery is recorded once the receiver has answered, so just after it has the POST.
+    await vi.waitFor(async () => {
+      const listed = await stack.call('GET', '/api/v1/webhook-events?state=delivered', tenant.api_key);
+      expect(listed.json.data.map((e: { id: string }) => e.id)).toContain(change.eventId);
+    });
   });
 });
