@@ -81,6 +81,19 @@ describe('webhooks from Meta', () => {
     expect(rows.map((r) => r.body).sort()).toEqual([...bodies].sort());
   });
 
+  it('stores text PostgreSQL cannot hold (U+0000, an unpaired surrogate) as U+FFFD and processes the message', async () => {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: a.sandbox.waba_id, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(a), messages: [textMessage('15550201009', 'a\u0000b\ud800c')] } }] }],
+    });
+    expect(body).toContain('\\u0000b\\ud800c');
+    expect((await post(body, signBody(body, stack.app.secret))).status).toBe(200);
+    await vi.waitFor(async () => {
+      const [row] = await stack.db.sql<{ text: string }[]>`select body->'text'->>'body' as text from inbound_messages where sender = '15550201009'`;
+      expect(row?.text).toBe('a\ufffdb\ufffdc');
+    });
+  });
+
   it('processes every entry, change, message and status of one POST, once', async () => {
     // Two outbound messages of tenant A, sent through the platform, to have Meta ids to report on.
     const sent: string[] = [];

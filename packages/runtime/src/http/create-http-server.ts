@@ -50,6 +50,8 @@ export interface HttpServerOptions {
   fastify?: Partial<FastifyServerOptions>;
 }
 
+const unstorable = () => new GraphError(ErrorCode.InvalidParameter, { details: UNSTORABLE_TEXT_DETAILS });
+
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -91,7 +93,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // A path segment or query value is stored or compared in SQL too: %00 (U+0000) in either is
     // refused like a body holding it. (Percent-encoded text that is not UTF-8 decodes to U+FFFD.)
     app.addHook('onRequest', async (request) => {
-      if (/%00/.test(request.url)) throw new GraphError(ErrorCode.InvalidParameter, { details: UNSTORABLE_TEXT_DETAILS });
+      if (/%00/.test(request.url)) throw unstorable();
     });
   }
 
@@ -102,18 +104,16 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     request.rawBody = buf;
     // Meta accepts bodiless POSTs (subscribed_apps, deregister); so do we.
     if (buf.length === 0) return done(null, undefined);
-    if (!options.storableText) return void parseJson(request, buf.toString('utf8'), done);
     void parseJson(request, buf.toString('utf8'), (err, value) => {
-      if (err) return done(err);
-      if (hasUnstorableText(value, buf)) return done(new GraphError(ErrorCode.InvalidParameter, { details: UNSTORABLE_TEXT_DETAILS }));
-      done(null, value);
+      if (!err && options.storableText && hasUnstorableText(value, buf)) return done(unstorable(), undefined);
+      done(err, value);
     });
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     request.rawBody = Buffer.from(body as string);
     // Percent-decoding makes no unpaired surrogate (bytes that are not UTF-8 become U+FFFD), but %00 is U+0000.
     const fields = Object.fromEntries(new URLSearchParams(body as string));
-    if (options.storableText && hasUnstorableText(fields)) return done(new GraphError(ErrorCode.InvalidParameter, { details: UNSTORABLE_TEXT_DETAILS }), undefined);
+    if (options.storableText && hasUnstorableText(fields)) return done(unstorable(), undefined);
     done(null, fields);
   });
 

@@ -12,7 +12,7 @@
 
 // U+0000, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const UNSTORABLE_ALL = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
 export const UNSTORABLE_TEXT_DETAILS = 'Parameters must not contain the character U+0000 or unpaired surrogates (U+D800 to U+DFFF).';
 

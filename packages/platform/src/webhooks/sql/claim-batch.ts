@@ -7,7 +7,23 @@
  * Earlier events of the same key on this destination come first in id order, so whenever an event
  * is in the batch, every earlier event of its key is too.
  */
-import type { Sql } from 'postgres';
+import type { ISql, PendingQuery, Row, Sql } from 'postgres';
+
+/**
+ * The tenant's other destinations that still have pending events: the only ones an event's order
+ * can wait on (a URL changed while events were queued). Usually none, so callers test for any
+ * first, once, and only then look at events: the pending index also holds delivered events'
+ * entries until vacuum, and a plan that scans it per candidate grows with every delivery.
+ *
+ * @param tenantId the tenant, as a value or as a SQL fragment giving it
+ */
+export function otherPendingDestinations(sql: ISql, tenantId: string | PendingQuery<Row[]>, destinationId: string): PendingQuery<Row[]> {
+  return sql`
+    select o.id from webhook_destinations o
+    where o.tenant_id = ${typeof tenantId === 'string' ? sql`${tenantId}::uuid` : sql`(${tenantId})`}
+      and o.id <> ${destinationId}
+      and exists (select from webhook_events w where w.destination_id = o.id and w.state = 'pending')`;
+}
 
 export interface ClaimedEvent {
   id: string;
@@ -31,10 +47,7 @@ export async function claimBatch(sql: Sql, destinationId: string, limit: number)
   // end-to-end benchmark's costliest statement).
   return sql<ClaimedEvent[]>`
     with others as materialized (
-      select o.id from webhook_destinations o
-      where o.tenant_id = (select tenant_id from webhook_destinations where id = ${destinationId})
-        and o.id <> ${destinationId}
-        and exists (select from webhook_events w where w.destination_id = o.id and w.state = 'pending'))
+      ${otherPendingDestinations(sql, sql`select tenant_id from webhook_destinations where id = ${destinationId}`, destinationId)})
     select e.id::text as id, e.event_id::text as event_id, e.waba_id, e.field, e.value::text as value_json, e.ordering_key, e.created_at
     from webhook_events e
     where e.destination_id = ${destinationId} and e.state = 'pending'

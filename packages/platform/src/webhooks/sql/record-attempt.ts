@@ -15,6 +15,7 @@
  */
 import type { Sql } from 'postgres';
 import { MAX_NOTIFY_PAYLOAD, WEBHOOK_CHANNEL } from '../channel.js';
+import { otherPendingDestinations } from './claim-batch.js';
 
 export const BACKOFF_BASE_S = 1;
 export const BACKOFF_MAX_S = 3_600;
@@ -100,8 +101,7 @@ export async function recordFailed(sql: Sql, a: FailedAttempt): Promise<{ retryA
  * NOTIFY the other destinations holding undelivered events of the keys in `resolved` (a CTE of
  * ordering_key rows). The statement's snapshot predates its own updates, which is fine: only other
  * destinations' rows are read. The lookup runs only if another destination of the tenant has
- * pending events at all (a one-time test, as in claim-batch.ts: the pending index also holds
- * delivered events' entries until vacuum, and a plan that scans it for nothing grows with them).
+ * pending events at all (a one-time test: see otherPendingDestinations in claim-batch.ts).
  */
 function notifyWaiting(sql: Sql, a: AttemptRecord, resolved: string) {
   return sql`
@@ -109,10 +109,7 @@ function notifyWaiting(sql: Sql, a: AttemptRecord, resolved: string) {
     from (
       select string_agg(distinct e.destination_id::text, ',') as ids
       from webhook_events e
-      where (select exists (
-               select from webhook_destinations o
-               where o.tenant_id = ${a.tenantId} and o.id <> ${a.destinationId}
-                 and exists (select from webhook_events w where w.destination_id = o.id and w.state = 'pending')))
+      where (select exists (${otherPendingDestinations(sql, a.tenantId, a.destinationId)}))
         and e.tenant_id = ${a.tenantId} and e.state = 'pending' and e.destination_id <> ${a.destinationId}
         and e.ordering_key in (select ordering_key from ${sql(resolved)})) w
     where ids is not null`;
