@@ -48,6 +48,8 @@ export async function startBenchStack(log: (line: string) => void, options: { wo
       PORT: String(platformPort),
       SWITCHBOARD_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       SWITCHBOARD_OPERATOR_KEY: operatorKey,
+      // The load generator's webhook receiver is on loopback.
+      SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
       GRAPH_API_URL: emulatorUrl,
       META_APP_ID: app.id,
       META_APP_SECRET: app.secret,

@@ -22,6 +22,7 @@ export async function startPlatform(config: PlatformConfig, db: Database, logger
     graph: { baseUrl: config.GRAPH_API_URL, version: config.GRAPH_API_VERSION },
     meta: { appId: config.META_APP_ID, appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN },
     publicUrl: config.PUBLIC_URL,
+    webhookAllowedNetworks: config.SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS,
     unknownOutcomeGraceMs: config.SWITCHBOARD_UNKNOWN_OUTCOME_GRACE_SECONDS * 1_000,
   });
   const url = await platform.listen(config.PORT, config.HOST);

@@ -3,6 +3,14 @@
  * Every problem is reported at once, naming the variable.
  */
 import { parsers, readConfig } from '@switchboard/runtime';
+import { parseNetwork } from './webhooks/tenant-url-guard.js';
+
+/** A comma-separated list of CIDR networks ("" for none). */
+function networks(raw: string): string[] {
+  const list = raw.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  for (const n of list) parseNetwork(n);
+  return list;
+}
 
 export const platformSpec = {
   PORT: { parse: parsers.port, default: '3000', description: 'Port the platform listens on.' },
@@ -40,6 +48,12 @@ export const platformSpec = {
     parse: parsers.positiveInt,
     default: '60',
     description: "Seconds a send whose outcome is unknown (timeout, crash) waits for Meta's status before it is sent again.",
+  },
+  SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS: {
+    parse: networks,
+    default: '',
+    description:
+      "Networks (comma-separated CIDRs) the platform may call tenants' webhook URLs in although they are not public: loopback, private, link-local and other reserved addresses are refused otherwise, after DNS (packages/platform/src/webhooks/README.md). `switchboard dev` allows loopback.",
   },
   LOG_LEVEL: { parse: parsers.logLevel, default: 'info', description: 'pino log level (fatal … trace, silent).' },
 };

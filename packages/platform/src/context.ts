@@ -7,6 +7,7 @@ import type { SecretBox } from './crypto/secret-box.js';
 import type { Sql } from './db/connect.js';
 import type { GraphClient } from './graph/graph-client.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { TenantHttp } from './webhooks/verify-callback.js';
 
 export interface MetaAppSettings {
   appId: string | undefined;
@@ -29,6 +30,8 @@ export interface PlatformContext {
    * (see messaging/dispatch/trace.ts).
    */
   unknownOutcomeGraceMs: number;
+  /** Requests to URLs tenants chose (webhooks, callback handshakes): guarded against non-public addresses. */
+  tenantHttp: TenantHttp;
   /** The platform's public base URL (PUBLIC_URL), when configured; else the listening address is used. */
   publicUrl?: string | undefined;
 }

@@ -10,3 +10,4 @@ export * from './graph/graph-client.js';
 export * from './assets/attach-waba.js';
 export { presentWaba } from './assets/asset-presenters.js';
 export { importContacts, type ImportReport } from './contacts/import-contacts.js';
+export { LOOPBACK_NETWORKS } from './webhooks/tenant-url-guard.js';

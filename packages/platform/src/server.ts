@@ -15,6 +15,7 @@ import { GraphClient } from './graph/graph-client.js';
 import { DEFAULT_UNKNOWN_OUTCOME_GRACE_MS } from './messaging/dispatch/trace.js';
 import { Metrics } from './metrics/metrics.js';
 import { registerModules, startWorkers, type Workers } from './modules.js';
+import { guardedAgent, TenantUrlGuard } from './webhooks/tenant-url-guard.js';
 
 export interface PlatformOptions {
   sql: Sql;
@@ -26,6 +27,11 @@ export interface PlatformOptions {
   meta: MetaAppSettings;
   publicUrl?: string | undefined;
   unknownOutcomeGraceMs?: number;
+  /**
+   * Networks the platform may call tenants' URLs in although they are not public (CIDRs, e.g.
+   * "127.0.0.0/8" in development, a private receiver's network in production). Default: none.
+   */
+  webhookAllowedNetworks?: readonly string[];
   /** Run the background workers in this process (default true). */
   workers?: boolean;
 }
@@ -39,6 +45,7 @@ export interface Platform {
 
 export function createPlatform(options: PlatformOptions): Platform {
   const { sql } = options;
+  const guard = new TenantUrlGuard(options.webhookAllowedNetworks);
   const ctx: PlatformContext = {
     sql,
     clock: options.clock ?? systemClock,
@@ -49,6 +56,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     operatorKey: options.operatorKey,
     metrics: new Metrics(),
     publicUrl: options.publicUrl,
+    tenantHttp: { guard, agent: guardedAgent(guard, { keepAliveTimeout: 10_000, connectTimeoutMs: 10_000 }) },
     unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? DEFAULT_UNKNOWN_OUTCOME_GRACE_MS,
   };
   const app = createHttpServer({
@@ -77,6 +85,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       await app.close();
       await workers?.close();
       await ctx.graph.close();
+      await ctx.tenantHttp.agent.close();
     },
   };
 }

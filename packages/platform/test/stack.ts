@@ -10,6 +10,7 @@ import { SecretBox } from '../src/crypto/secret-box.js';
 import { createPlatform, type Platform } from '../src/server.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/create-tenant.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { LOOPBACK_NETWORKS } from '../src/webhooks/tenant-url-guard.js';
 
 /** What the emulator's one-call fixtures made for a tenant. */
 export type Sandbox = FixtureResult;
@@ -60,6 +61,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clock,
     graph: { baseUrl: emulatorUrl, version: 'v23.0', timeoutMs: 5_000 },
     meta: { appId: app.id, appSecret: app.secret, verifyToken: metaVerifyToken },
+    webhookAllowedNetworks: LOOPBACK_NETWORKS,
     workers: options.workers ?? true,
   });
   const platformUrl = await platform.listen(0);

@@ -12,6 +12,7 @@ import { SecretBox } from '../src/crypto/secret-box.js';
 import { createPlatform, type Platform } from '../src/server.js';
 import { createTenant } from '../src/tenants/create-tenant.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { LOOPBACK_NETWORKS } from '../src/webhooks/tenant-url-guard.js';
 
 const COUNT = process.env.CI ? 2_000 : 10_000;
 const CONCURRENCY = 64;
@@ -48,6 +49,7 @@ async function world(platformCount: number): Promise<World> {
       clock,
       graph: { baseUrl: emulatorUrl, version: 'v23.0' },
       meta: { appId: fixtures.app_id, appSecret: fixtures.app_secret, verifyToken: 'vt' },
+      webhookAllowedNetworks: LOOPBACK_NETWORKS,
     }),
   );
   const urls = await Promise.all(platforms.map((p) => p.listen(0)));

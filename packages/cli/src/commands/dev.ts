@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, createLogger, onShutdown, type Logger } from '@switchboard/runtime';
 import { createEmulator, readEmulatorConfig } from '@switchboard/emulator';
-import { readPlatformConfig } from '@switchboard/platform';
+import { LOOPBACK_NETWORKS, readPlatformConfig } from '@switchboard/platform';
 import { openDatabase } from '../database.js';
 import { demoFilePath, readDemoFile, writeDemoFile } from '../demo/demo-file.js';
 import { startDemoReceiver } from '../demo/demo-receiver.js';
@@ -51,6 +51,8 @@ export async function run(argv: string[]): Promise<void> {
     META_APP_SECRET: app.app_secret,
     META_VERIFY_TOKEN: app.verify_token,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The demo tenant's receiver listens on this machine; production allows no loopback by default.
+    SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS: process.env.SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS ?? LOOPBACK_NETWORKS.join(','),
   });
   const level = config.LOG_LEVEL;
   const logger: Logger = createLogger('switchboard', level);

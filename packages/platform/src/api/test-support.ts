@@ -10,6 +10,7 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { createPlatform, type Platform } from '../server.js';
 import { createTenant, type CreatedTenant } from '../tenants/create-tenant.js';
 import { createTestDatabase, type TestDatabase } from '../../test/test-db.js';
+import { LOOPBACK_NETWORKS } from '../webhooks/tenant-url-guard.js';
 
 /** A JSON answer, read field by field in assertions (typing every answer would only restate the schemas). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
@@ -49,6 +50,7 @@ export async function startApiTest(): Promise<ApiTest> {
     clock,
     graph: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0', timeoutMs: 1_000 },
     meta: { appId: undefined, appSecret: undefined, verifyToken: undefined },
+    webhookAllowedNetworks: LOOPBACK_NETWORKS,
     workers: false,
   });
   await platform.app.ready();

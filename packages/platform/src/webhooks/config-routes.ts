@@ -29,7 +29,8 @@ import { getWabaSubscription, setWabaSubscription } from './waba-subscription.js
 import { getWebhookDefault, setWebhookDefault } from './webhook-default.js';
 
 const HANDSHAKE =
-  ' A new URL is called first with GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=… and must answer 200 with the challenge.';
+  ' A new URL is called first with GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=… and must answer 200 with the challenge.' +
+  ' Its address must be public (no loopback, private or reserved networks, unless the operator allows them): otherwise code 100, saying so, and nothing is stored.';
 
 export function registerConfigRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   const onRequest = apiAuth(ctx, 'tenant');

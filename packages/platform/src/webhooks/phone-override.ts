@@ -60,7 +60,7 @@ export async function updatePhoneWebhook(
 ): Promise<PhoneWebhook> {
   await getPhoneWebhook(ctx, tenantId, phoneNumberId, method);
   if (change.kind === 'set') {
-    await verifyCallback(change.url, change.verifyToken);
+    await verifyCallback(ctx.tenantHttp, change.url, change.verifyToken);
     await ctx.sql`
       insert into phone_webhook_overrides (phone_number_id, tenant_id, url, verify_token_enc, updated_at)
       values (${phoneNumberId}, ${tenantId}, ${change.url}, ${ctx.box.seal(change.verifyToken)}, ${new Date(ctx.clock.now())})

@@ -4,7 +4,7 @@
  * 2xx delivered; anything else, a connection error or the timeout is a failure to retry.
  */
 import { performance } from 'node:perf_hooks';
-import { request, type Agent } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 const ERROR_SNIPPET = 200;
@@ -17,7 +17,7 @@ export interface PostOutcome {
 }
 
 export async function postWebhook(
-  agent: Agent,
+  agent: Dispatcher,
   url: string,
   body: string,
   headers: Record<string, string>,

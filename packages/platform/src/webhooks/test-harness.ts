@@ -19,6 +19,7 @@ import { createPlatform } from '../server.js';
 import { createTenant, type CreatedTenant } from '../tenants/create-tenant.js';
 import { enqueueTenantEvents, type TenantEvent } from './enqueue-events.js';
 import { registerWebhookRoutes } from './routes.js';
+import { LOOPBACK_NETWORKS } from './tenant-url-guard.js';
 
 /** Parsed JSON as tests read it: any path may be asserted on. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only convenience for deep assertions
@@ -146,6 +147,7 @@ export async function startHarness(): Promise<Harness> {
     // Never called by this module; an address nothing listens on.
     graph: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0' },
     meta: { appId: undefined, appSecret: undefined, verifyToken: undefined },
+    webhookAllowedNetworks: LOOPBACK_NETWORKS,
     workers: false,
   });
   const contextOn = (sql: PlatformContext['sql']): PlatformContext => ({ ...platform.ctx, sql, metrics: new Metrics() });

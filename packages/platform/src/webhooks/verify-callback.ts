@@ -5,15 +5,24 @@
  * client sees the same answer from either.
  *
  * The timeout is real time, not the platform clock: it bounds how long a tenant's server may keep
- * the request waiting, which a virtual clock cannot speed up.
+ * the request waiting, which a virtual clock cannot speed up. The request goes through the tenant
+ * URL guard (tenant-url-guard.ts): a URL whose address is not public fails the handshake, saying so.
  */
 import { randomInt } from 'node:crypto';
 import { ErrorCode, GraphError } from '@switchboard/wire';
+import { request, type Dispatcher } from 'undici';
+import { NotPublicAddressError, type TenantUrlGuard } from './tenant-url-guard.js';
+
+export interface TenantHttp {
+  guard: TenantUrlGuard;
+  /** The guarded agent every request to a tenant's URL goes through. */
+  agent: Dispatcher;
+}
 
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 const MAX_ANSWER_BYTES = 4_096;
 
-export async function verifyCallback(callbackUrl: string, verifyToken: string, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<void> {
+export async function verifyCallback(http: TenantHttp, callbackUrl: string, verifyToken: string, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<void> {
   const url = new URL(callbackUrl);
   const challenge = String(randomInt(1, 2 ** 31 - 1));
   url.searchParams.set('hub.mode', 'subscribe');
@@ -23,15 +32,21 @@ export async function verifyCallback(callbackUrl: string, verifyToken: string, t
   let body = '';
   let problem = "couldn't connect to server";
   try {
-    const response = await fetch(url, {
+    const refused = http.guard.refusalOf(url);
+    if (refused) throw refused;
+    // undici's request() follows no redirects.
+    const response = await request(url, {
+      dispatcher: http.agent,
       signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
       headers: { 'user-agent': 'Switchboard-Webhooks/1.0' },
     });
-    status = response.status;
-    body = (await response.text()).slice(0, MAX_ANSWER_BYTES).trim();
+    status = response.statusCode;
+    body = (await response.body.text()).slice(0, MAX_ANSWER_BYTES).trim();
   } catch (err) {
-    if ((err as { name?: string }).name === 'TimeoutError') problem = `no answer within ${timeoutMs / 1000} s`;
+    if (err instanceof NotPublicAddressError) problem = err.message;
+    else if ((err as { name?: string }).name === 'TimeoutError') problem = `no answer within ${timeoutMs / 1000} s`;
   }
   if (status === 200 && body === challenge) return;
   throw new GraphError(ErrorCode.InvalidParameter, {

@@ -56,7 +56,7 @@ export async function setWabaSubscription(
 ): Promise<WabaSubscription> {
   await getWabaSubscription(ctx, tenantId, wabaId, method);
   const { override } = update;
-  if (override.kind === 'set') await verifyCallback(override.url, override.verifyToken);
+  if (override.kind === 'set') await verifyCallback(ctx.tenantHttp, override.url, override.verifyToken);
   const url = override.kind === 'set' ? override.url : null;
   const tokenEnc = override.kind === 'set' ? ctx.box.seal(override.verifyToken) : null;
   const keep = override.kind === 'keep';

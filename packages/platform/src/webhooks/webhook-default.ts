@@ -21,7 +21,7 @@ export async function getWebhookDefault(ctx: PlatformContext, tenantId: string):
 export async function setWebhookDefault(ctx: PlatformContext, tenantId: string, change: CallbackChange): Promise<WebhookDefault> {
   const now = new Date(ctx.clock.now());
   if (change.kind === 'set') {
-    await verifyCallback(change.url, change.verifyToken);
+    await verifyCallback(ctx.tenantHttp, change.url, change.verifyToken);
     await ctx.sql`
       insert into webhook_defaults (tenant_id, url, verify_token_enc, updated_at)
       values (${tenantId}, ${change.url}, ${ctx.box.seal(change.verifyToken)}, ${now})

@@ -31,7 +31,6 @@
  * more: work committed while it held the lease was announced to processes that could not take it.
  */
 import type { Sql } from 'postgres';
-import { Agent } from 'undici';
 import { signBody } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
 import { leaseClient } from '../db/lease-client.js';
@@ -72,7 +71,6 @@ interface Sender {
 class DeliveryWorker {
   readonly #senders = new Map<string, Sender>();
   readonly #waiting = new Set<string>();
-  readonly #agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
   readonly #batchSize: number;
   readonly #maxSenders: number;
   readonly #timeoutMs: number;
@@ -128,7 +126,6 @@ class DeliveryWorker {
     // Ending the session gives every lease back.
     await this.#leaseSql?.end({ timeout: 5 }).catch(() => undefined);
     this.#leaseSql = undefined;
-    await this.#agent.close();
   }
 
   #onNotify(payload: string): void {
@@ -221,7 +218,7 @@ class DeliveryWorker {
         secret === undefined
           ? { outcome: 'failed', statusCode: null, error: "The tenant's webhook secret could not be decrypted.", durationMs: 0 }
           : await postWebhook(
-              this.#agent,
+              this.ctx.tenantHttp.agent,
               destination.url,
               body,
               {

@@ -77,6 +77,8 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       PORT: String(port),
       SWITCHBOARD_ENCRYPTION_KEY: key,
       SWITCHBOARD_OPERATOR_KEY: 'op',
+      // The tenant's receiver is on loopback.
+      SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
       GRAPH_API_URL: emulatorUrl,
       META_APP_ID: app.id,
       META_APP_SECRET: app.secret,
