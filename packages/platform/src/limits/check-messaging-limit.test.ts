@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GraphError } from '@switchboard/wire';
 import { startApiTest, graphId, type ApiTest } from '../api/test-support.js';
 import type { NumberInfo } from '../messaging/numbers.js';
+import { messageTtlMs } from '../policy/check-policy.js';
 import { setTenantPolicy } from '../policy/tenant-policy.js';
 import { checkMessagingLimit } from './check-messaging-limit.js';
 import { releaseHeld } from './release-held.js';
@@ -153,5 +154,46 @@ describe('checkMessagingLimit', () => {
     const later = await releaseHeld(ctx);
     expect(later.released).toBe(2);
     expect(await heldIds()).toEqual([]);
+  });
+
+  it('drops held messages whose time to live passed, wakes for the next one, and keeps the rest', async () => {
+    const [number] = await portfolio('TIER_250');
+    const ctx = t.platform.ctx;
+    await setTenantPolicy(ctx, number!.tenantId, { overLimit: 'hold' });
+    for (let i = 0; i < 250; i++) await checkMessagingLimit(ctx, number!, user(i), true);
+    const now = t.clock.now();
+    const hold = async (waId: string, ttlMs: number) => {
+      const id = await t.message({ tenantId: number!.tenantId, phoneNumberId: number!.id, wamid: `wamid.ttl.${waId}`, recipient: waId });
+      await t.db.sql`insert into send_queue (message_id, phone_number_id, recipient, available_at, held_reason, expires_at)
+                     values (${id}, ${number!.id}, ${waId}, ${new Date(now)}, 'messaging_limit', ${new Date(now + ttlMs)})`;
+      return id;
+    };
+    const otp = await hold(user(950), 10 * 60_000);
+    const offer = await hold(user(951), 30 * 24 * HOUR);
+
+    const first = await releaseHeld(ctx);
+    expect(first).toMatchObject({ released: 0, held: 2, expired: 0, nextAt: now + 10 * 60_000 });
+
+    t.clock.advance(10 * 60_000);
+    const second = await releaseHeld(ctx);
+    expect(second).toMatchObject({ released: 0, held: 1, expired: 1, nextAt: now + 24 * HOUR });
+    const rows = await t.db.sql<{ id: string; status: string; queued: boolean }[]>`
+      select m.id::text as id, m.status, exists (select from send_queue q where q.message_id = m.id) as queued
+      from messages m where m.id in (${otp}, ${offer}) order by m.id`;
+    expect(rows).toEqual([
+      { id: otp, status: 'failed', queued: false },
+      { id: offer, status: 'accepted', queued: true },
+    ]);
+    const [status] = await t.db.sql<{ status: string; errors: unknown }[]>`select status, errors from message_statuses where message_id = ${otp}`;
+    expect(status).toEqual({ status: 'failed', errors: [{ code: 131048 }] });
+    const [event] = await t.db.sql<{ value: { statuses: unknown[] } }[]>`select value from webhook_events where tenant_id = ${number!.tenantId}`;
+    expect(event!.value.statuses[0]).toMatchObject({ id: `wamid.ttl.${user(950)}`, status: 'failed', errors: [{ code: 131048 }] });
+  });
+
+  it("gives a message Meta's time to live: 30 days, 10 minutes for authentication, or the template's own", () => {
+    expect(messageTtlMs(undefined)).toBe(30 * 24 * HOUR);
+    expect(messageTtlMs({ category: 'marketing', ttlSeconds: null })).toBe(30 * 24 * HOUR);
+    expect(messageTtlMs({ category: 'authentication', ttlSeconds: null })).toBe(10 * 60_000);
+    expect(messageTtlMs({ category: 'utility', ttlSeconds: 3_600 })).toBe(HOUR);
   });
 });

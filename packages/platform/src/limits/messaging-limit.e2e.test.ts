@@ -4,7 +4,8 @@
  * is refused synchronously with 131048 — the code the emulator gives the same send asynchronously
  * — with nothing stored or sent; users already reached and users inside their window still pass;
  * 24 h later the slots are free. A tenant that chose 'hold' gets the 251st accepted, held, and sent
- * once a slot frees. /api/v1/limits and /api/v1/phone-numbers show the usage.
+ * once a slot frees, unless its time to live passes first: then it is dropped with a `failed` status
+ * (131048) and never reaches Meta. /api/v1/limits and /api/v1/phone-numbers show the usage.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type Stack, type TenantWithNumber } from '../../test/stack.js';
@@ -138,5 +139,40 @@ describe('portfolio messaging limit end to end', () => {
     const [row] = await stack.db.sql<{ meta: string }[]>`select meta_wamid as meta from messages where wamid = ${wamid}`;
     expect(await metaVerdict(stack, row!.meta)).toBeUndefined();
     expect((await stack.call('GET', '/api/v1/limits', tenant.api_key)).json.data[0]).toMatchObject({ held_messages: 0, unique_users_24h: 1 });
+  });
+
+  it('drops a held message whose time to live passes before a slot frees, with a failed status to the tenant', async () => {
+    const tenant = await tier250Tenant('Expiring');
+    expect((await stack.call('PUT', '/api/v1/policy', tenant.api_key, { over_limit: 'hold' })).status).toBe(200);
+    await reach(tenant, 3, 250);
+    // The template's own time to live (message_send_ttl_seconds, as Meta's template edit sets it).
+    await stack.db.sql`update templates set message_send_ttl_seconds = 600 where name = 'hello_world' and waba_id = ${tenant.sandbox.waba_id}`;
+    const atMeta = metaOutbound(stack, tenant);
+    const held = await send(tenant, user(3, 250));
+    expect(held.status, JSON.stringify(held.json)).toBe(200);
+    const wamid = held.json.messages[0].id as string;
+    const [queued] = await stack.db.sql<{ expires: Date }[]>`
+      select expires_at as expires from send_queue q join messages m on m.id = q.message_id where m.wamid = ${wamid}`;
+    expect(queued!.expires.getTime()).toBe(stack.clock.now() + 600_000);
+
+    stack.clock.advance(599_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await stack.db.sql`select 1 from send_queue q join messages m on m.id = q.message_id where m.wamid = ${wamid}`).length).toBe(1);
+
+    stack.clock.advance(1_000);
+    await vi.waitFor(async () => {
+      const [row] = await stack.db.sql<{ status: string; error: Json }[]>`select status, error from messages where wamid = ${wamid}`;
+      expect(row).toMatchObject({ status: 'failed', error: { code: 131048 } });
+    });
+    expect((await stack.db.sql`select 1 from send_queue q join messages m on m.id = q.message_id where m.wamid = ${wamid}`).length).toBe(0);
+    const [event] = await stack.db.sql<{ value: Json }[]>`
+      select value from webhook_events where tenant_id = ${tenant.tenant_id} and value -> 'statuses' -> 0 ->> 'id' = ${wamid}`;
+    expect(event!.value.statuses[0]).toMatchObject({ status: 'failed', recipient_id: user(3, 250), errors: [{ code: 131048 }] });
+    const message = await stack.call('GET', `/api/v1/messages/${wamid}`, tenant.api_key);
+    expect(message.json).toMatchObject({ status: 'failed' });
+    expect((await stack.call('GET', '/api/v1/limits', tenant.api_key)).json.data[0]).toMatchObject({ held_messages: 0 });
+    stack.clock.advance(25 * HOUR);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(metaOutbound(stack, tenant)).toBe(atMeta);
   });
 });

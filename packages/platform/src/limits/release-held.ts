@@ -7,7 +7,9 @@
  * - a slot is free: the user is counted now (sql/admit-reach.ts, the same rule as a send);
  * or when the tier became unlimited or unknown. Released rows lose held_reason and wake the
  * dispatcher; the others get held_until = when the portfolio's oldest counted user leaves the
- * window, and the releaser wakes again then (on the platform clock).
+ * window, and the releaser wakes again then (on the platform clock). Before any release, held
+ * messages whose time to live has passed are dropped with a `failed` status (sql/expire-held.ts),
+ * and the releaser also wakes when the next one expires.
  *
  * Wakes: a NOTIFY when a hold is queued or a tier changes, the timer for the next freed slot, and
  * a slow sweep. Several processes may run it: a user admitted twice is counted once, and clearing
@@ -17,6 +19,7 @@ import type { PlatformContext } from '../context.js';
 import { SEND_CHANNEL } from '../messaging/sql/insert-accepted.js';
 import { HOLD_CHANNEL } from './hold-channel.js';
 import { admitReach, reachUsage, REACH_WINDOW_MS } from './sql/admit-reach.js';
+import { expireHeld, nextHeldExpiry } from './sql/expire-held.js';
 import { tierLimit } from './tiers.js';
 import { startWakeLoop, type WakeLoop } from './wake-loop.js';
 
@@ -33,7 +36,9 @@ interface HeldRow {
 export interface ReleaseResult {
   released: number;
   held: number;
-  /** When the next slot frees for a portfolio that still holds messages. */
+  /** Dropped: still held when their time to live passed. */
+  expired: number;
+  /** When the next slot frees for a portfolio that still holds messages, or the next held message expires. */
   nextAt: number | undefined;
 }
 
@@ -51,7 +56,8 @@ export async function startHoldReleaser(ctx: PlatformContext): Promise<WakeLoop>
 }
 
 export async function releaseHeld(ctx: PlatformContext): Promise<ReleaseResult> {
-  const result: ReleaseResult = { released: 0, held: 0, nextAt: undefined };
+  const result: ReleaseResult = { released: 0, held: 0, expired: await expireHeld(ctx.sql, new Date(ctx.clock.now())), nextAt: undefined };
+  if (result.expired > 0) ctx.logger.info({ expired: result.expired }, 'held messages dropped: their time to live passed');
   // Planned at each run, not prepared (see numbersWithWork in messaging/sql/claim-batch.ts).
   const portfolios = await ctx.sql<{ portfolio_id: string; tier: string | null }[]>`
     select distinct w.portfolio_id, coalesce(p.messaging_limit_tier, n.messaging_limit_tier) as tier
@@ -76,6 +82,7 @@ export async function releaseHeld(ctx: PlatformContext): Promise<ReleaseResult> 
       result.nextAt = Math.min(result.nextAt ?? Infinity, nextAt);
     }
   }
+  if (result.held > 0) result.nextAt = Math.min(result.nextAt!, (await nextHeldExpiry(ctx.sql)) ?? Infinity);
   return result;
 }
 

@@ -41,6 +41,8 @@ export interface PolicyDecision {
   opensWindow: boolean;
   /** Accepted but held back by the messaging limit (the tenant's over-limit choice 'hold'). */
   held: boolean;
+  /** How long the message may wait before it is dropped (Meta's time to live; see messageTtlMs). */
+  ttlMs: number;
   /** The stored template a template message was checked against. */
   template?: { id: string; name: string; language: string; version: number };
 }
@@ -97,8 +99,23 @@ export async function evaluatePolicy(ctx: PlatformContext, number: NumberInfo, s
     outsideWindow: !windows.service.open,
     opensWindow,
     held: limit === 'hold',
+    ttlMs: messageTtlMs(template),
     ...(template ? { template: templateRef(template) } : {}),
   };
+}
+
+const MINUTE_MS = 60_000;
+const DEFAULT_TTL_MS = 30 * 24 * 60 * MINUTE_MS;
+const AUTHENTICATION_TTL_MS = 10 * MINUTE_MS;
+
+/**
+ * A message's time to live, as Meta's: 30 days, 10 minutes for an authentication template, or the
+ * template's own message_send_ttl_seconds. Meta drops a message it could not deliver by then; the
+ * platform drops one it still holds (limits/release-held.ts).
+ */
+export function messageTtlMs(template: Pick<CheckedTemplate, 'category' | 'ttlSeconds'> | undefined): number {
+  if (template?.ttlSeconds != null && template.ttlSeconds > 0) return template.ttlSeconds * 1_000;
+  return template?.category === 'authentication' ? AUTHENTICATION_TTL_MS : DEFAULT_TTL_MS;
 }
 
 function templateRef(t: CheckedTemplate): NonNullable<PolicyDecision['template']> {

@@ -15,7 +15,8 @@ const WindowEnforcement = Type.Union([Type.Literal('platform'), Type.Literal('me
 const OverLimit = Type.Union([Type.Literal('refuse'), Type.Literal('hold')], {
   description:
     "Past the portfolio's messaging limit: 'refuse' (default) answers 131048 at once; 'hold' accepts the message and sends it " +
-    'when a slot frees.',
+    "when a slot frees, or drops it with a failed status (131048) if its time to live (Meta's: 30 days, 10 minutes for an " +
+    "authentication template, or the template's message_send_ttl_seconds) passes first.",
 });
 const RequireOptIn = Type.Boolean({
   description: 'true: marketing templates go only to contacts whose WhatsApp subscription is TRUE. false (default): to all but FALSE.',

@@ -34,6 +34,8 @@ export interface CheckedTemplate {
   version: number;
   /** Pricing category of the send (the template's category, lower case). */
   category: TemplateCategory;
+  /** The template's own time to live for a message (message_send_ttl_seconds), when set. */
+  ttlSeconds: number | null;
   hydrated: HydratedTemplate;
 }
 
@@ -43,6 +45,7 @@ interface SendableRow {
   category: string;
   version: number;
   stale: boolean;
+  ttl: number | null;
 }
 
 /** Clock time between two confirmations of the same template with Meta. */
@@ -62,10 +65,10 @@ const rows = loaderPerPool(
       (k) => `${k.wabaId}\u0000${k.name}\u0000${k.language}`,
       async (keys) => {
         const found = await sql<Array<SendableRow & { waba_id: string; name: string; language: string }>>`
-          select t.id, t.status, t.category, t.version, t.stale, t.waba_id, t.name, t.language
+          select t.id, t.status, t.category, t.version, t.stale, t.message_send_ttl_seconds as ttl, t.waba_id, t.name, t.language
           from unnest(${keys.map((k) => k.wabaId)}::text[], ${keys.map((k) => k.name)}::text[], ${keys.map((k) => k.language)}::text[]) as k(waba, name, language)
           join templates t on t.waba_id = k.waba and t.name = k.name and t.language = k.language`;
-        return new Map(found.map((r) => [`${r.waba_id}\u0000${r.name}\u0000${r.language}`, { id: r.id, status: r.status, category: r.category, version: r.version, stale: r.stale }]));
+        return new Map(found.map((r) => [`${r.waba_id}\u0000${r.name}\u0000${r.language}`, { id: r.id, status: r.status, category: r.category, version: r.version, stale: r.stale, ttl: r.ttl }]));
       },
       undefined,
     ),
@@ -118,6 +121,7 @@ export async function checkTemplateSend(ctx: PlatformContext, wabaId: string, te
     language: ref.language,
     version: row.version,
     category: row.category.toLowerCase() as TemplateCategory,
+    ttlSeconds: row.ttl,
     hydrated,
   };
 }

@@ -21,6 +21,8 @@ export interface AcceptRow {
   requestHash: Buffer | null;
   /** Held back by the messaging limit (the tenant's over-limit choice 'hold'). */
   held?: boolean;
+  /** When a held message is dropped if it is still held (its time to live). */
+  expiresAt?: Date;
 }
 
 export const SEND_CHANNEL = 'switchboard_send';
@@ -44,21 +46,22 @@ export async function insertAccepted(sql: Sql | TransactionSql, rows: AcceptRow[
       idempotency_key: r.idempotencyKey,
       request_hash: r.requestHash ? `\\x${r.requestHash.toString('hex')}` : null,
       held: r.held === true,
+      expires_at: r.expiresAt ? r.expiresAt.toISOString() : null,
     })),
   );
   const inserted = await sql<{ wamid: string | null }[]>`
     with input as (
       select * from json_to_recordset(${input}::text::json) as t(
         wamid text, tenant_id uuid, phone_number_id text, recipient text, type text, body jsonb,
-        idempotency_key text, request_hash text, held boolean)
+        idempotency_key text, request_hash text, held boolean, expires_at timestamptz)
     ), stored as (
       insert into messages (wamid, tenant_id, phone_number_id, recipient, type, body, idempotency_key, request_hash, created_at, updated_at)
       select wamid, tenant_id, phone_number_id, recipient, type, body, idempotency_key, request_hash::bytea, ${now}, ${now} from input
       on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing
       returning id, wamid, phone_number_id, recipient
     ), queued as (
-      insert into send_queue (message_id, phone_number_id, recipient, available_at, held_reason)
-      select s.id, s.phone_number_id, s.recipient, ${now}, case when i.held then 'messaging_limit' end
+      insert into send_queue (message_id, phone_number_id, recipient, available_at, held_reason, expires_at)
+      select s.id, s.phone_number_id, s.recipient, ${now}, case when i.held then 'messaging_limit' end, case when i.held then i.expires_at end
       from stored s join input i on i.wamid = s.wamid
     ), woken as (
       select pg_notify(${SEND_CHANNEL}, n.phone_number_id) from (select distinct phone_number_id from stored) n

@@ -110,25 +110,41 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date):
   });
 }
 
-/** The `failed` status a tenant receives when Meta refused a message, in Meta's webhook shape. */
 function failedEvent(round: RoundOutcomes, o: FailedOutcome, now: Date): TenantEvent {
+  return failedStatusEvent({ ...o, wabaId: round.wabaId, phoneNumberId: round.phoneNumberId, displayPhoneNumber: round.displayPhoneNumber }, now);
+}
+
+export interface FailedMessage {
+  tenantId: string;
+  wabaId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wamid: string;
+  recipient: string;
+  code: number;
+  details: string;
+  bizOpaqueCallbackData: string | undefined;
+}
+
+/** The `failed` status a tenant receives for a message that will not be sent, in Meta's webhook shape. */
+export function failedStatusEvent(m: FailedMessage, now: Date): TenantEvent {
   return {
-    tenantId: o.tenantId,
-    wabaId: round.wabaId,
-    phoneNumberId: round.phoneNumberId,
+    tenantId: m.tenantId,
+    wabaId: m.wabaId,
+    phoneNumberId: m.phoneNumberId,
     field: 'messages',
-    orderingKey: `${round.phoneNumberId}:${o.recipient}`,
+    orderingKey: `${m.phoneNumberId}:${m.recipient}`,
     value: {
       messaging_product: 'whatsapp',
-      metadata: { display_phone_number: round.displayPhoneNumber.replace(/\D/g, ''), phone_number_id: round.phoneNumberId },
+      metadata: { display_phone_number: m.displayPhoneNumber.replace(/\D/g, ''), phone_number_id: m.phoneNumberId },
       statuses: [
         {
-          id: o.wamid,
+          id: m.wamid,
           status: 'failed',
           timestamp: String(Math.floor(now.getTime() / 1000)),
-          recipient_id: o.recipient,
-          ...(o.bizOpaqueCallbackData !== undefined ? { biz_opaque_callback_data: o.bizOpaqueCallbackData } : {}),
-          errors: [webhookError(o.code, o.details)],
+          recipient_id: m.recipient,
+          ...(m.bizOpaqueCallbackData !== undefined ? { biz_opaque_callback_data: m.bizOpaqueCallbackData } : {}),
+          errors: [webhookError(m.code, m.details)],
         },
       ],
     },
