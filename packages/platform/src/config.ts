@@ -3,7 +3,16 @@
  * Every problem is reported at once, naming the variable.
  */
 import { parsers, readConfig } from '@switchboard/runtime';
+import { DEFAULT_RETENTION, MIN_META_WEBHOOK_DAYS } from './retention/prune.js';
 import { parseNetwork } from './webhooks/tenant-url-guard.js';
+
+function daysAtLeast(min: number): (raw: string) => number {
+  return (raw) => {
+    const days = parsers.positiveInt(raw);
+    if (days < min) throw new Error(`expected a number of days of at least ${min}`);
+    return days;
+  };
+}
 
 /** A comma-separated list of CIDR networks ("" for none). */
 function networks(raw: string): string[] {
@@ -54,6 +63,16 @@ export const platformSpec = {
     default: '',
     description:
       "Networks (comma-separated CIDRs) the platform may call tenants' webhook URLs in although they are not public: loopback, private, link-local and other reserved addresses are refused otherwise, after DNS (packages/platform/src/webhooks/README.md). `switchboard dev` allows loopback.",
+  },
+  SWITCHBOARD_RETENTION_META_WEBHOOK_DAYS: {
+    parse: daysAtLeast(MIN_META_WEBHOOK_DAYS),
+    default: String(DEFAULT_RETENTION.metaWebhookDays),
+    description: `Days Meta's webhooks are kept once processed (at least ${MIN_META_WEBHOOK_DAYS}: Meta retries one for up to 7 days, and a retry is recognised by the stored copy).`,
+  },
+  SWITCHBOARD_RETENTION_TENANT_WEBHOOK_DAYS: {
+    parse: daysAtLeast(1),
+    default: String(DEFAULT_RETENTION.tenantWebhookDays),
+    description: 'Days tenant webhook events are kept once delivered or dead-lettered (inspection, replay), and the delivery log. Messages are kept.',
   },
   LOG_LEVEL: { parse: parsers.logLevel, default: 'info', description: 'pino log level (fatal … trace, silent).' },
 };

@@ -7,6 +7,7 @@ import type { SecretBox } from './crypto/secret-box.js';
 import type { Sql } from './db/connect.js';
 import type { GraphClient } from './graph/graph-client.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { RetentionPolicy } from './retention/prune.js';
 import type { TenantHttp } from './webhooks/verify-callback.js';
 
 export interface MetaAppSettings {
@@ -30,6 +31,8 @@ export interface PlatformContext {
    * (see messaging/dispatch/trace.ts).
    */
   unknownOutcomeGraceMs: number;
+  /** How long webhook bookkeeping is kept (retention/prune.ts). */
+  retention: RetentionPolicy;
   /** Requests to URLs tenants chose (webhooks, callback handshakes): guarded against non-public addresses. */
   tenantHttp: TenantHttp;
   /** The platform's public base URL (PUBLIC_URL), when configured; else the listening address is used. */

@@ -20,6 +20,7 @@ import { TemplateReconciler } from './templates/reconcile-worker.js';
 import { registerTemplateRoutes } from './templates/template-routes.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
 import { startWebhookDelivery } from './webhooks/worker.js';
+import { startRetention } from './retention/worker.js';
 
 export interface Workers {
   close(): Promise<void>;
@@ -54,8 +55,10 @@ export async function startWorkers(ctx: PlatformContext): Promise<Workers> {
   await templates.start();
   const releaser = await startHoldReleaser(ctx);
   const refresher = await startNumberRefresher(ctx);
+  const retention = startRetention(ctx);
   return {
     async close() {
+      await retention.close();
       // Producers of tenant events stop before their delivery does.
       await refresher.close();
       await releaser.close();

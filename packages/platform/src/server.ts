@@ -15,6 +15,7 @@ import { GraphClient } from './graph/graph-client.js';
 import { DEFAULT_UNKNOWN_OUTCOME_GRACE_MS } from './messaging/dispatch/trace.js';
 import { Metrics } from './metrics/metrics.js';
 import { registerModules, startWorkers, type Workers } from './modules.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './retention/prune.js';
 import { guardedAgent, TenantUrlGuard } from './webhooks/tenant-url-guard.js';
 
 export interface PlatformOptions {
@@ -32,6 +33,8 @@ export interface PlatformOptions {
    * "127.0.0.0/8" in development, a private receiver's network in production). Default: none.
    */
   webhookAllowedNetworks?: readonly string[];
+  /** How long webhook bookkeeping is kept (default: Meta's webhooks 14 days, tenant events 30). */
+  retention?: RetentionPolicy;
   /** Run the background workers in this process (default true). */
   workers?: boolean;
 }
@@ -56,6 +59,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     operatorKey: options.operatorKey,
     metrics: new Metrics(),
     publicUrl: options.publicUrl,
+    retention: options.retention ?? DEFAULT_RETENTION,
     tenantHttp: { guard, agent: guardedAgent(guard, { keepAliveTimeout: 10_000, connectTimeoutMs: 10_000 }) },
     unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? DEFAULT_UNKNOWN_OUTCOME_GRACE_MS,
   };

@@ -19,7 +19,8 @@ import { applyPendingStatuses, applyStatuses, type MetaStatus } from './apply-st
 
 export const INBOUND_CHANNEL = 'switchboard_inbound';
 const BATCH = 100;
-const MAX_ATTEMPTS = 5;
+/** Attempts after which a stored Meta webhook is given up on (kept for inspection until retention removes it). */
+export const MAX_INBOUND_ATTEMPTS = 5;
 const SWEEP_MS = 5_000;
 /** Advisory-lock key of the inbound turn ("SWIN"). */
 const INBOUND_LOCK = 0x5357494e;
@@ -53,7 +54,7 @@ export class InboundProcessor extends NotifiedWorker {
       await takeTurn(tx);
       const events = await tx<{ id: string; body: { entry?: unknown }; attempts: number }[]>`
         select id::text as id, body, attempts from inbound_events
-        where processed_at is null and attempts < ${MAX_ATTEMPTS}
+        where processed_at is null and attempts < ${MAX_INBOUND_ATTEMPTS}
         order by inbound_events.id for update skip locked limit ${BATCH}`;
       if (events.length === 0) return 0;
       const now = new Date(this.ctx.clock.now());

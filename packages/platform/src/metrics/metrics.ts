@@ -46,6 +46,7 @@ export class Metrics {
   readonly signatureFailures = new Family('switchboard_meta_webhook_signature_failures_total', 'Webhooks from Meta refused for a missing or forged signature.', 'counter');
   readonly metaWebhooks = new Family('switchboard_meta_webhooks_total', 'Webhooks from Meta stored.', 'counter');
   readonly tenantDeliveries = new Family('switchboard_tenant_webhook_deliveries_total', 'Tenant webhook POSTs, by outcome.', 'counter');
+  readonly retentionDeleted = new Family('switchboard_retention_deleted_total', 'Rows deleted past their retention, by table.', 'counter');
   readonly tenantDeliveryLag = new Family('switchboard_tenant_webhook_lag_seconds', 'Age of the oldest undelivered tenant event.', 'gauge');
 
   readonly #families: Family[] = [
@@ -60,6 +61,7 @@ export class Metrics {
     this.metaWebhooks,
     this.tenantDeliveries,
     this.tenantDeliveryLag,
+    this.retentionDeleted,
   ];
 
   render(): string {

@@ -51,7 +51,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: PlatformContext):
       schema: {
         tags: TAGS,
         summary: 'List webhook events',
-        description: 'Events owed to the tenant, newest first: pending (queued or retrying), delivered, or dead (retry window over, or no URL).',
+        description:
+          'Events owed to the tenant, newest first: pending (queued or retrying), delivered, or dead (retry window over, or no URL). ' +
+          'Delivered and dead events are kept for the retention the operator set (30 days by default); pending ones until they are delivered or dead.',
         querystring: EventListQuery,
         response: { 200: EventPage, ...errorResponses },
       },
@@ -156,7 +158,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: PlatformContext):
       schema: {
         tags: TAGS,
         summary: 'List webhook deliveries',
-        description: 'Every POST to a tenant URL, newest first, with its status code, error, duration and the events it carried.',
+        description:
+          'Every POST to a tenant URL, newest first, with its status code, error, duration and the events it carried; kept for the retention the operator set (30 days by default).',
         querystring: DeliveryListQuery,
         response: { 200: DeliveryPage, ...errorResponses },
       },
