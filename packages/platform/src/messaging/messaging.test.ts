@@ -123,6 +123,92 @@ describe('messaging gateway', () => {
     expect(((await different.json()) as { error: { code: number } }).error.code).toBe(100);
   });
 
+  /** The fixtures' order_confirmation template to `user`. */
+  function sendOrder(user: string, order: string, extra: Record<string, unknown> = {}) {
+    return stack.call('POST', `/v23.0/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, {
+      messaging_product: 'whatsapp',
+      to: user,
+      type: 'template',
+      template: {
+        name: 'order_confirmation',
+        language: { code: 'en_US' },
+        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'text', text: order }] }],
+      },
+      ...extra,
+    });
+  }
+
+  it('fails a message whose time to live passes while Meta keeps failing, with a failed status (131026), and stops trying', async () => {
+    const user = '15550109999';
+    // The template's own time to live (message_send_ttl_seconds), as Meta's template edit sets it, on the synced copy.
+    expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);
+    await stack.db.sql`update templates set message_send_ttl_seconds = 60 where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    const { rules: [rule] } = await emulator(stack, 'POST', '/_emulator/faults', { match: { method: 'POST', path: '/:id/messages' }, status: 503 });
+    try {
+      const sent = await sendOrder(user, 'SB-2', { biz_opaque_callback_data: 'otp-42' });
+      expect(sent.status).toBe(200);
+      const wamid = sent.json.messages[0].id as string;
+      const status = async () => (await stack.db.sql<{ status: string; error: { code: number } | null }[]>`select status, error from messages where wamid = ${wamid}`)[0];
+      // Retried with backoff while Meta answers 503; then its minute is over.
+      await vi.waitFor(
+        async () => {
+          stack.clock.advance(1_000);
+          expect(await status()).toMatchObject({ status: 'failed', error: { code: 131026 } });
+        },
+        { timeout: 30_000, interval: 10 },
+      );
+      const attempts = (await emulator(stack, 'GET', '/_emulator/faults')).rules.find((r: { id: string }) => r.id === rule.id).matched as number;
+      expect(attempts).toBeGreaterThan(1);
+      const [counted] = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from message_attempts a join messages m on m.id = a.message_id where m.wamid = ${wamid}`;
+      expect(counted!.n).toBe(attempts);
+      await vi.waitFor(() => {
+        const failed = receiver.changes().flatMap((c) => c.value.statuses ?? []).filter((s: { id: string }) => s.id === wamid);
+        expect(failed).toEqual([expect.objectContaining({ status: 'failed', recipient_id: user, biz_opaque_callback_data: 'otp-42', errors: [expect.objectContaining({ code: 131026 })] })]);
+      });
+      await emulator(stack, 'DELETE', '/_emulator/faults');
+      await advance(stack, 20_000, 1_000);
+      expect((await emulator(stack, 'GET', `/_emulator/users/${user}/messages`)).data).toEqual([]);
+      expect((await stack.db.sql`select 1 from send_queue q join messages m on m.id = q.message_id where m.wamid = ${wamid}`).length).toBe(0);
+    } finally {
+      await emulator(stack, 'DELETE', '/_emulator/faults');
+      await stack.db.sql`update templates set message_send_ttl_seconds = null where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    }
+  });
+
+  it('still sends an expired message whose earlier attempt had an unknown outcome: Meta may have it', async () => {
+    const user = '15550108888';
+    expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);
+    await stack.db.sql`update templates set message_send_ttl_seconds = 1 where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    // The first send hangs until the platform gives up (its real 5 s timeout): an unknown outcome.
+    await emulator(stack, 'POST', '/_emulator/faults', { match: { method: 'POST', path: '/:id/messages' }, timeout: true, timeout_ms: 10_000, burst: 1 });
+    try {
+      const sent = await sendOrder(user, 'SB-3');
+      expect(sent.status).toBe(200);
+      const wamid = sent.json.messages[0].id as string;
+      await vi.waitFor(
+        async () => {
+          const [row] = await stack.db.sql<{ n: number }[]>`
+            select count(*)::int as n from message_attempts a join messages m on m.id = a.message_id where m.wamid = ${wamid} and a.outcome = 'unknown'`;
+          expect(row!.n).toBe(1);
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      // Past its time to live and the grace for Meta's status, it is sent again, not failed.
+      await vi.waitFor(
+        async () => {
+          stack.clock.advance(5_000);
+          expect((await emulator(stack, 'GET', `/_emulator/users/${user}/messages`)).data.length).toBeGreaterThan(0);
+        },
+        { timeout: 30_000, interval: 20 },
+      );
+      const [row] = await stack.db.sql<{ status: string }[]>`select status from messages where wamid = ${wamid}`;
+      expect(row!.status).not.toBe('failed');
+    } finally {
+      await emulator(stack, 'DELETE', '/_emulator/faults');
+      await stack.db.sql`update templates set message_send_ttl_seconds = null where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    }
+  });
+
   it('exposes Prometheus metrics for what it accepted, dispatched and queued', async () => {
     const text = await (await fetch(`${stack.platformUrl}/metrics`)).text();
     expect(text).toMatch(/^# TYPE switchboard_messages_accepted_total counter$/m);

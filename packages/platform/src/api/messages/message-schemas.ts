@@ -16,7 +16,10 @@ export const MessageSummary = Type.Object({
   phone_number_id: Type.String(),
   recipient: Type.String({ description: 'wa_id of the recipient.' }),
   type: Type.String(),
-  status: Type.String({ description: 'accepted, dispatched, sent, delivered, read or failed.' }),
+  status: Type.String({
+    description:
+      'accepted, dispatched, sent, delivered, read or failed. A message still queued when its time to live passes fails without reaching Meta: 131026, or 131048 if the messaging limit held it.',
+  }),
   attempt_count: Type.Integer({ description: 'Times the message was handed to Meta.' }),
   error: Nullable(MessageError),
   idempotency_key: Nullable(Type.String()),

@@ -61,10 +61,10 @@ export async function acceptMessage(
     body: send.request,
     idempotencyKey: idempotencyKey ?? null,
     requestHash,
-    // Past the messaging limit with the tenant's 'hold': queued, sent once a slot frees (limits/release-held.ts),
-    // or dropped when its time to live has passed first.
+    // Past the messaging limit with the tenant's 'hold': queued, sent once a slot frees (limits/release-held.ts).
     held: decision.held,
-    ...(decision.held ? { expiresAt: new Date(ctx.clock.now() + decision.ttlMs) } : {}),
+    // Dropped with a failed status if still queued then (held: limits/sql/expire-held.ts; else dispatch/lane.ts).
+    expiresAt: new Date(ctx.clock.now() + decision.ttlMs),
   });
   ctx.metrics.accepted.inc();
   if (inserted) return answer(input, waId, wamid, send.type);

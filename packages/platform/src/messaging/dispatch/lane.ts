@@ -11,7 +11,8 @@
 import type { GraphOutcome } from '../../graph/graph-client.js';
 import type { PlatformContext } from '../../context.js';
 import { numberById, wabaToken, type NumberInfo } from '../numbers.js';
-import { claimBatch, dropFromQueue, markInFlight, nextAvailableAt, recoverInFlight, type QueuedMessage } from '../sql/claim-batch.js';
+import { ErrorCode } from '@switchboard/wire';
+import { claimBatch, dropFromQueue, markInFlight, nextAvailableAt, recoverInFlight, withUnknownAttempts, type QueuedMessage } from '../sql/claim-batch.js';
 import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
 import { decide } from './retry-policy.js';
 import { TokenBucket } from './token-bucket.js';
@@ -110,8 +111,9 @@ export class Lane {
     // Messages whose unknown attempt Meta turned out to have (its status arrived) are done.
     const reconciled = claimed.filter((r) => r.meta_wamid !== null);
     if (reconciled.length > 0) await dropFromQueue(this.ctx.sql, reconciled.map((r) => r.id));
-    const rows = claimed.filter((r) => r.meta_wamid === null);
-    if (rows.length === 0) return true;
+    const unsent = claimed.filter((r) => r.meta_wamid === null);
+    const expired = await this.#expired(unsent, now);
+    const rows = unsent.filter((r) => !expired.has(r));
 
     const chains = new Map<string, QueuedMessage[]>();
     for (const row of rows) {
@@ -127,8 +129,19 @@ export class Lane {
       sent: [],
       retried: [],
       failed: [],
+      expired: [...expired].map((m) => ({
+        messageId: m.id,
+        wamid: m.wamid,
+        tenantId: m.tenant_id,
+        recipient: m.recipient,
+        bizOpaqueCallbackData: opaqueOf(m),
+      })),
       released: [],
     };
+    if (rows.length === 0) {
+      if (expired.size > 0) await this.#record(outcomes);
+      return true;
+    }
     await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
     const bodies = await translateIds(this.ctx.sql, number.tenantId, rows.map((r) => r.body));
     const bodyOf = new Map(rows.map((r, i) => [r.id, bodies[i]!]));
@@ -142,11 +155,29 @@ export class Lane {
         }
       }),
     );
+    await this.#record(outcomes);
+    return outcomes.sent.length + outcomes.failed.length + outcomes.retried.length > 0;
+  }
+
+  async #record(outcomes: RoundOutcomes): Promise<void> {
     await recordOutcomes(this.ctx.sql, outcomes, new Date(this.ctx.clock.now()));
     this.ctx.metrics.dispatched.inc({}, outcomes.sent.length);
     for (const f of outcomes.failed) this.ctx.metrics.failed.inc({ code: String(f.code) });
+    if (outcomes.expired?.length) this.ctx.metrics.failed.inc({ code: String(ErrorCode.Undeliverable) }, outcomes.expired.length);
     for (const r of outcomes.retried) this.ctx.metrics.retried.inc({ reason: String((r.response as { reason?: string })?.reason ?? r.outcome) });
-    return outcomes.sent.length + outcomes.failed.length + outcomes.retried.length > 0;
+  }
+
+  /**
+   * Messages whose time to live passed while they waited in the queue (Meta down or throttling
+   * for longer than an authentication code's 10 minutes): sent now, they would arrive too late to
+   * be of use, so they fail instead. Not those with an attempt whose outcome is unknown: Meta may
+   * have them, and its status decides.
+   */
+  async #expired(rows: QueuedMessage[], now: number): Promise<Set<QueuedMessage>> {
+    const due = rows.filter((r) => r.expires_at !== null && r.expires_at.getTime() <= now);
+    if (due.length === 0) return new Set();
+    const uncertain = await withUnknownAttempts(this.ctx.sql, due.filter((r) => r.attempts > 0).map((r) => r.id));
+    return new Set(due.filter((r) => !uncertain.has(r.id)));
   }
 
   async #sendChain(
@@ -191,7 +222,7 @@ export class Lane {
           recipient: message.recipient,
           code: decision.code,
           details: decision.details,
-          bizOpaqueCallbackData: typeof message.body.biz_opaque_callback_data === 'string' ? message.body.biz_opaque_callback_data : undefined,
+          bizOpaqueCallbackData: opaqueOf(message),
         });
         continue;
       }
@@ -262,4 +293,9 @@ export class Lane {
       this.poke();
     });
   }
+}
+
+/** The tenant's own callback data of a message, echoed in its statuses. */
+function opaqueOf(message: QueuedMessage): string | undefined {
+  return typeof message.body.biz_opaque_callback_data === 'string' ? message.body.biz_opaque_callback_data : undefined;
 }

@@ -15,11 +15,13 @@ export interface QueuedMessage {
   attempts: number;
   /** Set when a status proved Meta had the message after an attempt with an unknown outcome. */
   meta_wamid: string | null;
+  /** When the message's time to live passes (null: it has none, e.g. a keyword confirmation). */
+  expires_at: Date | null;
 }
 
 export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, excluded: string[], limit: number): Promise<QueuedMessage[]> {
   return sql<QueuedMessage[]>`
-    select m.id::text as id, m.wamid, m.tenant_id, q.recipient, m.body, q.attempts, m.meta_wamid
+    select m.id::text as id, m.wamid, m.tenant_id, q.recipient, m.body, q.attempts, m.meta_wamid, q.expires_at
     from send_queue q join messages m on m.id = q.message_id
     where q.phone_number_id = ${phoneNumberId} and q.available_at <= ${now}
       and q.in_flight_since is null
@@ -35,6 +37,14 @@ export async function nextAvailableAt(sql: Sql, phoneNumberId: string): Promise<
     select min(available_at) as at from send_queue
     where phone_number_id = ${phoneNumberId} and in_flight_since is null and held_reason is null`;
   return row?.at ?? undefined;
+}
+
+/** Of these messages, those with an attempt whose outcome is unknown (Meta may have them). */
+export async function withUnknownAttempts(sql: Sql, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select distinct message_id::text as id from message_attempts where message_id = any(${ids}::bigint[]) and outcome = 'unknown'`;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Marks messages as in flight, committed before any of them leaves. */

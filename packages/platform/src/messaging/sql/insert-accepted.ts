@@ -21,7 +21,7 @@ export interface AcceptRow {
   requestHash: Buffer | null;
   /** Held back by the messaging limit (the tenant's over-limit choice 'hold'). */
   held?: boolean;
-  /** When a held message is dropped if it is still held (its time to live). */
+  /** When the message is dropped if it is still queued (its time to live); none if absent. */
   expiresAt?: Date;
 }
 
@@ -61,7 +61,7 @@ export async function insertAccepted(sql: Sql | TransactionSql, rows: AcceptRow[
       returning id, wamid, phone_number_id, recipient
     ), queued as (
       insert into send_queue (message_id, phone_number_id, recipient, available_at, held_reason, expires_at)
-      select s.id, s.phone_number_id, s.recipient, ${now}, case when i.held then 'messaging_limit' end, case when i.held then i.expires_at end
+      select s.id, s.phone_number_id, s.recipient, ${now}, case when i.held then 'messaging_limit' end, i.expires_at
       from stored s join input i on i.wamid = s.wamid
     ), woken as (
       select pg_notify(${SEND_CHANNEL}, n.phone_number_id) from (select distinct phone_number_id from stored) n

@@ -3,7 +3,7 @@
  * reschedules, failures (with the `failed` status owed to the tenant), and releases of messages
  * that were marked in flight but not sent this round.
  */
-import { webhookError } from '@switchboard/wire';
+import { ErrorCode, webhookError } from '@switchboard/wire';
 import type { Sql } from '../../db/connect.js';
 import { INBOUND_CHANNEL } from '../../inbound/processor.js';
 import { enqueueTenantEvents, type TenantEvent } from '../../webhooks/enqueue-events.js';
@@ -36,6 +36,17 @@ export interface FailedOutcome extends AttemptRecord {
   bizOpaqueCallbackData: string | undefined;
 }
 
+/** A message whose time to live passed before it could be handed to Meta: never attempted again. */
+export interface ExpiredOutcome {
+  messageId: string;
+  wamid: string;
+  tenantId: string;
+  recipient: string;
+  bizOpaqueCallbackData: string | undefined;
+}
+
+export const EXPIRED_IN_QUEUE_DETAILS = 'Message failed to send because it could not be handed to Meta before its time to live passed.';
+
 export interface RoundOutcomes {
   phoneNumberId: string;
   wabaId: string;
@@ -43,13 +54,16 @@ export interface RoundOutcomes {
   sent: SentOutcome[];
   retried: RetryOutcome[];
   failed: FailedOutcome[];
+  /** Dropped without an attempt: failed with 131026 (no attempt row; Meta never saw them). */
+  expired?: ExpiredOutcome[];
   released: string[];
 }
 
 export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date): Promise<void> {
   await sql.begin(async (tx) => {
     // Lock the messages in id order first, as status processing does: the two never deadlock.
-    const touched = [...round.sent, ...round.retried, ...round.failed].map((o) => o.messageId);
+    const expired = round.expired ?? [];
+    const touched = [...round.sent, ...round.retried, ...round.failed, ...expired].map((o) => o.messageId);
     if (touched.length > 0) await tx`select 1 from messages where id = any(${touched}::bigint[]) order by id for update`;
     const attempts: Array<AttemptRecord & { outcome: string }> = [
       ...round.sent.map((o) => ({ ...o, outcome: 'sent' })),
@@ -88,21 +102,26 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date):
         from unnest(${round.retried.map((o) => o.messageId)}::bigint[], ${round.retried.map((o) => o.attempt)}::smallint[]) as v(id, attempt)
         where m.id = v.id`;
     }
-    if (round.failed.length > 0) {
+    // Meta refused them, or their time to live passed in the queue: failed, each with its code.
+    const failed: Array<FailedOutcome | (ExpiredOutcome & { code: number; details: string })> = [
+      ...round.failed,
+      ...expired.map((o) => ({ ...o, code: ErrorCode.Undeliverable, details: EXPIRED_IN_QUEUE_DETAILS })),
+    ];
+    if (failed.length > 0) {
       await tx`
-        update messages m set status = 'failed', attempts = v.attempt, updated_at = ${now},
+        update messages m set status = 'failed', attempts = coalesce(v.attempt, m.attempts), updated_at = ${now},
           error = jsonb_build_object('code', v.code, 'details', v.details)
-        from unnest(${round.failed.map((o) => o.messageId)}::bigint[], ${round.failed.map((o) => o.attempt)}::smallint[],
-                    ${round.failed.map((o) => o.code)}::int[], ${round.failed.map((o) => o.details)}::text[]) as v(id, attempt, code, details)
+        from unnest(${failed.map((o) => o.messageId)}::bigint[], ${failed.map((o) => ('attempt' in o ? o.attempt : null))}::smallint[],
+                    ${failed.map((o) => o.code)}::int[], ${failed.map((o) => o.details)}::text[]) as v(id, attempt, code, details)
         where m.id = v.id`;
       await tx`
         insert into message_statuses (message_id, status, at, errors)
         select id, 'failed', ${now}, jsonb_build_array(jsonb_build_object('code', code))
-        from unnest(${round.failed.map((o) => o.messageId)}::bigint[], ${round.failed.map((o) => o.code)}::int[]) as t(id, code)
+        from unnest(${failed.map((o) => o.messageId)}::bigint[], ${failed.map((o) => o.code)}::int[]) as t(id, code)
         on conflict do nothing`;
-      await enqueueTenantEvents(tx, round.failed.map((o) => failedEvent(round, o, now)), now);
+      await enqueueTenantEvents(tx, failed.map((o) => failedEvent(round, o, now)), now);
     }
-    const done = [...round.sent, ...round.failed].map((o) => o.messageId);
+    const done = [...round.sent, ...failed].map((o) => o.messageId);
     if (done.length > 0) await tx`delete from send_queue where message_id = any(${done}::bigint[])`;
     if (round.released.length > 0) {
       await tx`update send_queue set in_flight_since = null where message_id = any(${round.released}::bigint[])`;
@@ -110,7 +129,7 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date):
   });
 }
 
-function failedEvent(round: RoundOutcomes, o: FailedOutcome, now: Date): TenantEvent {
+function failedEvent(round: RoundOutcomes, o: Omit<FailedMessage, 'wabaId' | 'phoneNumberId' | 'displayPhoneNumber'>, now: Date): TenantEvent {
   return failedStatusEvent({ ...o, wabaId: round.wabaId, phoneNumberId: round.phoneNumberId, displayPhoneNumber: round.displayPhoneNumber }, now);
 }
 
