@@ -8,10 +8,10 @@
  * exceeds the limit) and each recipient's pair rate (45 at once, then 1 per 6 s). Answers are
  * recorded for the whole round in one transaction.
  */
+import { ErrorCode } from '@switchboard/wire';
 import type { GraphOutcome } from '../../graph/graph-client.js';
 import type { PlatformContext } from '../../context.js';
 import { numberById, wabaToken, type NumberInfo } from '../numbers.js';
-import { ErrorCode } from '@switchboard/wire';
 import { claimBatch, dropFromQueue, markInFlight, nextAvailableAt, recoverInFlight, withUnknownAttempts, type QueuedMessage } from '../sql/claim-batch.js';
 import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
 import { decide } from './retry-policy.js';
