@@ -62,7 +62,7 @@ export const platformSpec = {
     parse: networks,
     default: '',
     description:
-      "Networks (comma-separated CIDRs) the platform may call tenants' webhook URLs in although they are not public: loopback, private, link-local and other reserved addresses are refused otherwise, after DNS (packages/platform/src/webhooks/README.md). `switchboard dev` allows loopback.",
+      "Networks (comma-separated CIDRs) the platform may call tenants' webhook URLs in although they are not public, and over plain http: otherwise loopback, private, link-local and other reserved addresses are refused, after DNS, and public ones are reached over https only (packages/platform/src/webhooks/README.md). `switchboard dev` allows loopback.",
   },
   SWITCHBOARD_RETENTION_META_WEBHOOK_DAYS: {
     parse: daysAtLeast(MIN_META_WEBHOOK_DAYS),

@@ -30,7 +30,7 @@ import { getWebhookDefault, setWebhookDefault } from './webhook-default.js';
 
 const HANDSHAKE =
   ' A new URL is called first with GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=… and must answer 200 with the challenge.' +
-  ' Its address must be public (no loopback, private or reserved networks, unless the operator allows them): otherwise code 100, saying so, and nothing is stored.';
+  ' It must be https to a public address (loopback, private or reserved networks, and plain http, only where the operator allows them): otherwise code 100, saying so, and nothing is stored.';
 
 export function registerConfigRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   const onRequest = apiAuth(ctx, 'tenant');

@@ -29,6 +29,17 @@ describe('TenantUrlGuard.allows', () => {
     }
   });
 
+  it('allows plain http only inside networks the operator allows', () => {
+    const guard = new TenantUrlGuard(LOOPBACK_NETWORKS);
+    expect(guard.allows('8.8.8.8', true)).toBe(false);
+    expect(guard.allows('::ffff:8.8.8.8', true)).toBe(false);
+    expect(guard.allows('127.0.0.1', true)).toBe(true);
+    expect(guard.allows('::ffff:127.0.0.1', true)).toBe(true);
+    expect(guard.refusalOf(new URL('http://8.8.8.8/hook'))?.message).toContain('use https');
+    expect(guard.refusalOf(new URL('https://8.8.8.8/hook'))).toBeUndefined();
+    expect(guard.refusalOf(new URL('http://10.0.0.1/hook'))?.message).toContain('is not a public address');
+  });
+
   it('allows what the operator allows, and nothing more', () => {
     const guard = new TenantUrlGuard(['10.20.0.0/16', ...LOOPBACK_NETWORKS]);
     expect(guard.allows('10.20.3.4')).toBe(true);
@@ -96,6 +107,7 @@ describe('a platform that allows no loopback', () => {
       [`http://[::1]:${port}/hook`, '::1 is not a public address'],
       [`http://2130706433:${port}/hook`, '127.0.0.1 is not a public address'],
       ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is not a public address'],
+      ['http://8.8.8.8/hook', 'http://8.8.8.8 is not allowed: use https'],
     ] as const) {
       const err = await setWebhookDefault(strict, tenant.tenant_id, { kind: 'set', url, verifyToken: receiver.verifyToken }).catch((e: unknown) => e);
       expect(err, url).toBeInstanceOf(GraphError);

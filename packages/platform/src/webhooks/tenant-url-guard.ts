@@ -12,7 +12,9 @@
  * local), link-local, shared (CGNAT), multicast, documentation, benchmarking and other
  * special-purpose ranges, IPv4-mapped, NAT64 and 6to4 forms of them included. The operator may
  * allow networks (SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS, CIDRs): receivers inside a private
- * network, or loopback in development, where `switchboard dev` allows it.
+ * network, or loopback in development, where `switchboard dev` allows it. Public addresses are
+ * reached over https only, with the certificate verified, as Meta requires of callback URLs;
+ * plain http only reaches networks the operator allows.
  *
  * @example
  *   const guard = new TenantUrlGuard(['10.20.0.0/16']);
@@ -103,56 +105,91 @@ export class TenantUrlGuard {
     this.allowedNetworks = allowedNetworks;
   }
 
-  /** Whether the platform may connect to this IP address for a tenant. */
-  allows(address: string): boolean {
+  /**
+   * Whether the platform may connect to this IP address for a tenant: over https, a public
+   * address or one the operator allows; over plain http (`plain`), only one the operator allows.
+   */
+  allows(address: string, plain = false): boolean {
     const version = isIP(address);
     if (version === 0) return false;
     const family = version === 4 ? 'ipv4' : 'ipv6';
     if (this.#allowed.check(address, family)) return true;
     if (version === 6) {
       const v4 = embeddedV4(address);
-      if (v4 !== undefined) return this.allows(v4);
+      if (v4 !== undefined) return this.allows(v4, plain);
       // 6to4 (2002::/16) carries an IPv4 address in bits 16-47.
       const groups = expandV6(address);
-      if (groups[0] === 0x2002) return this.allows([groups[1]! >> 8, groups[1]! & 0xff, groups[2]! >> 8, groups[2]! & 0xff].join('.'));
+      if (groups[0] === 0x2002) return this.allows([groups[1]! >> 8, groups[1]! & 0xff, groups[2]! >> 8, groups[2]! & 0xff].join('.'), plain);
     }
-    return !notPublic.check(address, family);
+    return !plain && !notPublic.check(address, family);
   }
 
   /**
    * A refusal for a URL whose host is an IP literal the guard refuses (checked when a URL is
    * configured, so the caller hears it at once); names are judged when connecting.
    */
-  refusalOf(url: URL): NotPublicAddressError | undefined {
+  refusalOf(url: URL): Error | undefined {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    return isIP(host) !== 0 && !this.allows(host) ? new NotPublicAddressError(host, host) : undefined;
+    return isIP(host) !== 0 ? this.#refusal(host, host, url.protocol === 'http:') : undefined;
   }
 
-  /** dns.lookup, failing when any address of the name is refused. */
-  readonly lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
-      const refused = addresses.find((a) => !this.allows(a.address));
-      if (refused) return callback(new NotPublicAddressError(hostname, refused.address), '', 0);
-      if (options.all) return callback(null, addresses);
-      const first = addresses[0]!;
-      return callback(null, first.address, first.family);
-    });
-  };
+  #refusal(host: string, address: string, plain: boolean): Error | undefined {
+    if (this.allows(address, plain)) return undefined;
+    return plain && this.allows(address) ? new PlainHttpError(host) : new NotPublicAddressError(host, address);
+  }
+
+  /** dns.lookup for `plain` http or https, failing when any address of the name is refused. */
+  lookupFor(plain: boolean): LookupFunction {
+    return (hostname, options, callback) => {
+      dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+        if (err) return callback(err, '', 0);
+        for (const a of addresses) {
+          const refused = this.#refusal(hostname, a.address, plain);
+          if (refused) return callback(refused, '', 0);
+        }
+        if (options.all) return callback(null, addresses);
+        const first = addresses[0]!;
+        return callback(null, first.address, first.family);
+      });
+    };
+  }
+
+  /** An IP-literal host's refusal at connection time (names go through lookupFor). */
+  refusalOfHost(hostname: string, plain: boolean): Error | undefined {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    return isIP(host) !== 0 ? this.#refusal(host, host, plain) : undefined;
+  }
 }
 
-/** An undici Agent that connects only where the guard allows. */
+/**
+ * Plain http to a public address: tenants' payloads carry users' messages, so they travel over
+ * TLS, as Meta requires of callback URLs ("HTTPS with a valid CA certificate"); plain http is
+ * for receivers inside networks the operator allows.
+ */
+export class PlainHttpError extends Error {
+  readonly code = 'ESWITCHBOARD_PLAIN_HTTP';
+
+  constructor(host: string) {
+    super(`http://${host} is not allowed: use https (plain http only reaches networks the operator allows)`);
+    this.name = 'PlainHttpError';
+  }
+}
+
+/** An undici Agent that connects only where the guard allows; certificates are verified (undici's default). */
 export function guardedAgent(guard: TenantUrlGuard, options: { keepAliveTimeout?: number; connectTimeoutMs?: number } = {}): Agent {
-  const connector = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000, lookup: guard.lookup });
+  const timeout = options.connectTimeoutMs ?? 10_000;
+  const secure = buildConnector({ timeout, lookup: guard.lookupFor(false) });
+  const plain = buildConnector({ timeout, lookup: guard.lookupFor(true) });
   return new Agent({
     ...(options.keepAliveTimeout !== undefined ? { keepAliveTimeout: options.keepAliveTimeout } : {}),
     connect(opts, callback) {
-      const host = opts.hostname.replace(/^\[|\]$/g, '');
-      if (isIP(host) !== 0 && !guard.allows(host)) {
-        callback(new NotPublicAddressError(host, host), null);
+      const isPlain = opts.protocol !== 'https:';
+      const refused = guard.refusalOfHost(opts.hostname, isPlain);
+      if (refused) {
+        callback(refused, null);
         return;
       }
-      connector(opts, callback);
+      (isPlain ? plain : secure)(opts, callback);
     },
   });
 }

@@ -11,7 +11,7 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCode, GraphError } from '@switchboard/wire';
 import { request, type Dispatcher } from 'undici';
-import { NotPublicAddressError, type TenantUrlGuard } from './tenant-url-guard.js';
+import { NotPublicAddressError, PlainHttpError, type TenantUrlGuard } from './tenant-url-guard.js';
 
 export interface TenantHttp {
   guard: TenantUrlGuard;
@@ -45,7 +45,7 @@ export async function verifyCallback(http: TenantHttp, callbackUrl: string, veri
     status = response.statusCode;
     body = (await response.body.text()).slice(0, MAX_ANSWER_BYTES).trim();
   } catch (err) {
-    if (err instanceof NotPublicAddressError) problem = err.message;
+    if (err instanceof NotPublicAddressError || err instanceof PlainHttpError) problem = err.message;
     else if ((err as { name?: string }).name === 'TimeoutError') problem = `no answer within ${timeoutMs / 1000} s`;
   }
   if (status === 200 && body === challenge) return;
