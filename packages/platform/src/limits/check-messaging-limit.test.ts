@@ -188,6 +188,7 @@ describe('checkMessagingLimit', () => {
     expect(status).toEqual({ status: 'failed', errors: [{ code: 131048 }] });
     const [event] = await t.db.sql<{ value: { statuses: unknown[] } }[]>`select value from webhook_events where tenant_id = ${number!.tenantId}`;
     expect(event!.value.statuses[0]).toMatchObject({ id: `wamid.ttl.${user(950)}`, status: 'failed', errors: [{ code: 131048 }] });
+    expect(ctx.metrics.render()).toMatch(/^switchboard_messages_failed_total\{code="131048"\} 1$/m);
   });
 
   it("gives a message Meta's time to live: 30 days, 10 minutes for authentication, or the template's own", () => {

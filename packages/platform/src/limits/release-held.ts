@@ -15,6 +15,7 @@
  * a slow sweep. Several processes may run it: a user admitted twice is counted once, and clearing
  * a hold twice changes nothing.
  */
+import { ErrorCode } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
 import { SEND_CHANNEL } from '../messaging/sql/insert-accepted.js';
 import { HOLD_CHANNEL } from './hold-channel.js';
@@ -57,7 +58,10 @@ export async function startHoldReleaser(ctx: PlatformContext): Promise<WakeLoop>
 
 export async function releaseHeld(ctx: PlatformContext): Promise<ReleaseResult> {
   const result: ReleaseResult = { released: 0, held: 0, expired: await expireHeld(ctx.sql, new Date(ctx.clock.now())), nextAt: undefined };
-  if (result.expired > 0) ctx.logger.info({ expired: result.expired }, 'held messages dropped: their time to live passed');
+  if (result.expired > 0) {
+    ctx.logger.info({ expired: result.expired }, 'held messages dropped: their time to live passed');
+    ctx.metrics.failed.inc({ code: String(ErrorCode.SpamRateLimit) }, result.expired);
+  }
   // Planned at each run, not prepared (see numbersWithWork in messaging/sql/claim-batch.ts).
   const portfolios = await ctx.sql<{ portfolio_id: string; tier: string | null }[]>`
     select distinct w.portfolio_id, coalesce(p.messaging_limit_tier, n.messaging_limit_tier) as tier

@@ -161,6 +161,7 @@ describe('messaging gateway', () => {
         },
         { timeout: 30_000, interval: 10 },
       );
+      expect(await (await fetch(`${stack.platformUrl}/metrics`)).text()).toMatch(/^switchboard_messages_failed_total\{code="131026"\} 1$/m);
       const attempts = (await emulator(stack, 'GET', '/_emulator/faults')).rules.find((r: { id: string }) => r.id === rule.id).matched as number;
       expect(attempts).toBeGreaterThan(1);
       const [counted] = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from message_attempts a join messages m on m.id = a.message_id where m.wamid = ${wamid}`;
