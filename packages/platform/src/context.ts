@@ -3,12 +3,12 @@
  * timestamps passed in from it, never against now() — so tests can move hours in a millisecond.
  */
 import type { Clock, Logger } from '@switchboard/runtime';
+import type { Dispatcher } from 'undici';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { Sql } from './db/connect.js';
 import type { GraphClient } from './graph/graph-client.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { RetentionPolicy } from './retention/prune.js';
-import type { TenantHttp } from './webhooks/verify-callback.js';
 
 export interface MetaAppSettings {
   appId: string | undefined;
@@ -34,7 +34,7 @@ export interface PlatformContext {
   /** How long webhook bookkeeping is kept (retention/prune.ts). */
   retention: RetentionPolicy;
   /** Requests to URLs tenants chose (webhooks, callback handshakes): guarded against non-public addresses. */
-  tenantHttp: TenantHttp;
+  tenantHttp: Dispatcher;
   /** The platform's public base URL (PUBLIC_URL), when configured; else the listening address is used. */
   publicUrl?: string | undefined;
 }

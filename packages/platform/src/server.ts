@@ -48,7 +48,6 @@ export interface Platform {
 
 export function createPlatform(options: PlatformOptions): Platform {
   const { sql } = options;
-  const guard = new TenantUrlGuard(options.webhookAllowedNetworks);
   const ctx: PlatformContext = {
     sql,
     clock: options.clock ?? systemClock,
@@ -60,7 +59,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     metrics: new Metrics(),
     publicUrl: options.publicUrl,
     retention: options.retention ?? DEFAULT_RETENTION,
-    tenantHttp: { guard, agent: guardedAgent(guard, { keepAliveTimeout: 10_000, connectTimeoutMs: 10_000 }) },
+    tenantHttp: guardedAgent(new TenantUrlGuard(options.webhookAllowedNetworks), { keepAliveTimeout: 10_000, connectTimeoutMs: 10_000 }),
     unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? DEFAULT_UNKNOWN_OUTCOME_GRACE_MS,
   };
   const app = createHttpServer({
@@ -89,7 +88,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       await app.close();
       await workers?.close();
       await ctx.graph.close();
-      await ctx.tenantHttp.agent.close();
+      await ctx.tenantHttp.close();
     },
   };
 }

@@ -97,12 +97,10 @@ function expandV6(address: string): number[] {
 
 export class TenantUrlGuard {
   readonly #allowed: BlockList;
-  readonly allowedNetworks: readonly string[];
 
   /** @param allowedNetworks networks the operator allows although they are not public (CIDRs). */
   constructor(allowedNetworks: readonly string[] = []) {
     this.#allowed = blockListOf(allowedNetworks);
-    this.allowedNetworks = allowedNetworks;
   }
 
   /**
@@ -122,15 +120,6 @@ export class TenantUrlGuard {
       if (groups[0] === 0x2002) return this.allows([groups[1]! >> 8, groups[1]! & 0xff, groups[2]! >> 8, groups[2]! & 0xff].join('.'), plain);
     }
     return !plain && !notPublic.check(address, family);
-  }
-
-  /**
-   * A refusal for a URL whose host is an IP literal the guard refuses (checked when a URL is
-   * configured, so the caller hears it at once); names are judged when connecting.
-   */
-  refusalOf(url: URL): Error | undefined {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    return isIP(host) !== 0 ? this.#refusal(host, host, url.protocol === 'http:') : undefined;
   }
 
   #refusal(host: string, address: string, plain: boolean): Error | undefined {
@@ -154,8 +143,8 @@ export class TenantUrlGuard {
     };
   }
 
-  /** An IP-literal host's refusal at connection time (names go through lookupFor). */
-  refusalOfHost(hostname: string, plain: boolean): Error | undefined {
+  /** The refusal of an IP-literal host, before connecting (names are judged by lookupFor). */
+  refusalOf(hostname: string, plain: boolean): Error | undefined {
     const host = hostname.replace(/^\[|\]$/g, '');
     return isIP(host) !== 0 ? this.#refusal(host, host, plain) : undefined;
   }
@@ -184,7 +173,7 @@ export function guardedAgent(guard: TenantUrlGuard, options: { keepAliveTimeout?
     ...(options.keepAliveTimeout !== undefined ? { keepAliveTimeout: options.keepAliveTimeout } : {}),
     connect(opts, callback) {
       const isPlain = opts.protocol !== 'https:';
-      const refused = guard.refusalOfHost(opts.hostname, isPlain);
+      const refused = guard.refusalOf(opts.hostname, isPlain);
       if (refused) {
         callback(refused, null);
         return;

@@ -11,18 +11,13 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCode, GraphError } from '@switchboard/wire';
 import { request, type Dispatcher } from 'undici';
-import { NotPublicAddressError, PlainHttpError, type TenantUrlGuard } from './tenant-url-guard.js';
-
-export interface TenantHttp {
-  guard: TenantUrlGuard;
-  /** The guarded agent every request to a tenant's URL goes through. */
-  agent: Dispatcher;
-}
+import { NotPublicAddressError, PlainHttpError } from './tenant-url-guard.js';
 
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 const MAX_ANSWER_BYTES = 4_096;
 
-export async function verifyCallback(http: TenantHttp, callbackUrl: string, verifyToken: string, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<void> {
+/** @param tenantHttp the guarded agent (tenant-url-guard.ts): it refuses the connection itself. */
+export async function verifyCallback(tenantHttp: Dispatcher, callbackUrl: string, verifyToken: string, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<void> {
   const url = new URL(callbackUrl);
   const challenge = String(randomInt(1, 2 ** 31 - 1));
   url.searchParams.set('hub.mode', 'subscribe');
@@ -32,11 +27,9 @@ export async function verifyCallback(http: TenantHttp, callbackUrl: string, veri
   let body = '';
   let problem = "couldn't connect to server";
   try {
-    const refused = http.guard.refusalOf(url);
-    if (refused) throw refused;
     // undici's request() follows no redirects.
     const response = await request(url, {
-      dispatcher: http.agent,
+      dispatcher: tenantHttp,
       signal: AbortSignal.timeout(timeoutMs),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

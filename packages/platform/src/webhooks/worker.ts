@@ -218,7 +218,7 @@ class DeliveryWorker {
         secret === undefined
           ? { outcome: 'failed', statusCode: null, error: "The tenant's webhook secret could not be decrypted.", durationMs: 0 }
           : await postWebhook(
-              this.ctx.tenantHttp.agent,
+              this.ctx.tenantHttp,
               destination.url,
               body,
               {
