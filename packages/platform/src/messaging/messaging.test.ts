@@ -49,17 +49,23 @@ describe('messaging gateway', () => {
     await receiver.close();
   });
 
-  it('sends a template, reports statuses with its own id, and forwards the reply', async () => {
-    const sent = await stack.call('POST', `/v23.0/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, {
+  /** The fixtures' order_confirmation template to `user`. */
+  function sendOrder(user: string, order: string, extra: Record<string, unknown> = {}) {
+    return stack.call('POST', `/v23.0/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, {
       messaging_product: 'whatsapp',
-      to: `+${USER}`,
+      to: user,
       type: 'template',
       template: {
         name: 'order_confirmation',
         language: { code: 'en_US' },
-        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'text', text: 'SB-1' }] }],
+        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'text', text: order }] }],
       },
+      ...extra,
     });
+  }
+
+  it('sends a template, reports statuses with its own id, and forwards the reply', async () => {
+    const sent = await sendOrder(`+${USER}`, 'SB-1');
     expect(sent.status).toBe(200);
     expect(sent.json.contacts).toEqual([{ input: `+${USER}`, wa_id: USER }]);
     const wamid = sent.json.messages[0].id as string;
@@ -126,21 +132,6 @@ describe('messaging gateway', () => {
     expect(different.status).toBe(422);
     expect(((await different.json()) as { error: { code: number } }).error.code).toBe(100);
   });
-
-  /** The fixtures' order_confirmation template to `user`. */
-  function sendOrder(user: string, order: string, extra: Record<string, unknown> = {}) {
-    return stack.call('POST', `/v23.0/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, {
-      messaging_product: 'whatsapp',
-      to: user,
-      type: 'template',
-      template: {
-        name: 'order_confirmation',
-        language: { code: 'en_US' },
-        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'text', text: order }] }],
-      },
-      ...extra,
-    });
-  }
 
   it('fails a message whose time to live passes while Meta keeps failing, with a failed status (131026), and stops trying', async () => {
     const user = '15550109999';

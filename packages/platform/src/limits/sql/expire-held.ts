@@ -7,8 +7,7 @@
  */
 import { ErrorCode } from '@switchboard/wire';
 import type { Sql } from '../../db/connect.js';
-import { failedStatusEvent } from '../../messaging/sql/record-outcomes.js';
-import { enqueueTenantEvents } from '../../webhooks/enqueue-events.js';
+import { failMessages } from '../../messaging/sql/record-outcomes.js';
 
 const BATCH = 500;
 
@@ -42,36 +41,24 @@ export async function expireHeld(sql: Sql, now: Date): Promise<number> {
           delete from send_queue q using due where q.message_id = due.message_id
           returning q.message_id
         )
-        update messages m set status = 'failed', updated_at = ${now},
-          error = jsonb_build_object('code', ${ErrorCode.SpamRateLimit}::int, 'details', ${EXPIRED_DETAILS}::text)
-        from gone g, phone_numbers n
-        where m.id = g.message_id and n.id = m.phone_number_id
-        returning m.id::text as id, m.wamid, m.tenant_id, m.phone_number_id, n.waba_id, n.display_phone_number, m.recipient,
-          case when jsonb_typeof(m.body -> 'biz_opaque_callback_data') = 'string' then m.body ->> 'biz_opaque_callback_data' end as biz`;
-      if (rows.length === 0) return 0;
-      await tx`
-        insert into message_statuses (message_id, status, at, errors)
-        select id, 'failed', ${now}, jsonb_build_array(jsonb_build_object('code', ${ErrorCode.SpamRateLimit}::int))
-        from unnest(${rows.map((r) => r.id)}::bigint[]) as t(id)
-        on conflict do nothing`;
-      await enqueueTenantEvents(
+        select m.id::text as id, m.wamid, m.tenant_id, m.phone_number_id, n.waba_id, n.display_phone_number, m.recipient,
+          case when jsonb_typeof(m.body -> 'biz_opaque_callback_data') = 'string' then m.body ->> 'biz_opaque_callback_data' end as biz
+        from gone g join messages m on m.id = g.message_id join phone_numbers n on n.id = m.phone_number_id
+        order by m.id`;
+      await failMessages(
         tx,
-        rows.map((r) =>
-          failedStatusEvent(
-            {
-              tenantId: r.tenant_id,
-              wabaId: r.waba_id,
-              phoneNumberId: r.phone_number_id,
-              displayPhoneNumber: r.display_phone_number,
-              wamid: r.wamid,
-              recipient: r.recipient,
-              code: ErrorCode.SpamRateLimit,
-              details: EXPIRED_DETAILS,
-              bizOpaqueCallbackData: r.biz ?? undefined,
-            },
-            now,
-          ),
-        ),
+        rows.map((r) => ({
+          messageId: r.id,
+          tenantId: r.tenant_id,
+          wabaId: r.waba_id,
+          phoneNumberId: r.phone_number_id,
+          displayPhoneNumber: r.display_phone_number,
+          wamid: r.wamid,
+          recipient: r.recipient,
+          code: ErrorCode.SpamRateLimit,
+          details: EXPIRED_DETAILS,
+          bizOpaqueCallbackData: r.biz ?? undefined,
+        })),
         now,
       );
       return rows.length;

@@ -3,6 +3,7 @@
  * reschedules, failures (with the `failed` status owed to the tenant), and releases of messages
  * that were marked in flight but not sent this round.
  */
+import type { TransactionSql } from 'postgres';
 import { ErrorCode, webhookError } from '@switchboard/wire';
 import type { Sql } from '../../db/connect.js';
 import { INBOUND_CHANNEL } from '../../inbound/processor.js';
@@ -103,24 +104,12 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date):
         where m.id = v.id`;
     }
     // Meta refused them, or their time to live passed in the queue: failed, each with its code.
-    const failed: Array<FailedOutcome | (ExpiredOutcome & { code: number; details: string })> = [
-      ...round.failed,
-      ...expired.map((o) => ({ ...o, code: ErrorCode.Undeliverable, details: EXPIRED_IN_QUEUE_DETAILS })),
+    const number = { wabaId: round.wabaId, phoneNumberId: round.phoneNumberId, displayPhoneNumber: round.displayPhoneNumber };
+    const failed: FailedMessage[] = [
+      ...round.failed.map((o) => ({ ...o, ...number })),
+      ...expired.map((o) => ({ ...o, ...number, code: ErrorCode.Undeliverable, details: EXPIRED_IN_QUEUE_DETAILS })),
     ];
-    if (failed.length > 0) {
-      await tx`
-        update messages m set status = 'failed', attempts = coalesce(v.attempt, m.attempts), updated_at = ${now},
-          error = jsonb_build_object('code', v.code, 'details', v.details)
-        from unnest(${failed.map((o) => o.messageId)}::bigint[], ${failed.map((o) => ('attempt' in o ? o.attempt : null))}::smallint[],
-                    ${failed.map((o) => o.code)}::int[], ${failed.map((o) => o.details)}::text[]) as v(id, attempt, code, details)
-        where m.id = v.id`;
-      await tx`
-        insert into message_statuses (message_id, status, at, errors)
-        select id, 'failed', ${now}, jsonb_build_array(jsonb_build_object('code', code))
-        from unnest(${failed.map((o) => o.messageId)}::bigint[], ${failed.map((o) => o.code)}::int[]) as t(id, code)
-        on conflict do nothing`;
-      await enqueueTenantEvents(tx, failed.map((o) => failedEvent(round, o, now)), now);
-    }
+    await failMessages(tx, failed, now);
     const done = [...round.sent, ...failed].map((o) => o.messageId);
     if (done.length > 0) await tx`delete from send_queue where message_id = any(${done}::bigint[])`;
     if (round.released.length > 0) {
@@ -129,11 +118,11 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date):
   });
 }
 
-function failedEvent(round: RoundOutcomes, o: Omit<FailedMessage, 'wabaId' | 'phoneNumberId' | 'displayPhoneNumber'>, now: Date): TenantEvent {
-  return failedStatusEvent({ ...o, wabaId: round.wabaId, phoneNumberId: round.phoneNumberId, displayPhoneNumber: round.displayPhoneNumber }, now);
-}
-
+/** A message that will not be sent: whose it was, why (Meta's code), and its last attempt, if any. */
 export interface FailedMessage {
+  messageId: string;
+  /** The attempt that failed; absent when none was made (the message is dropped from the queue). */
+  attempt?: number;
   tenantId: string;
   wabaId: string;
   phoneNumberId: string;
@@ -145,8 +134,29 @@ export interface FailedMessage {
   bizOpaqueCallbackData: string | undefined;
 }
 
+/**
+ * Marks messages failed in the caller's transaction: the message's status and error, a `failed`
+ * status row, and the `failed` status owed to the tenant. Removing them from the queue is the
+ * caller's. Used for Meta's refusals and for messages dropped past their time to live.
+ */
+export async function failMessages(tx: TransactionSql, failed: FailedMessage[], now: Date): Promise<void> {
+  if (failed.length === 0) return;
+  await tx`
+    update messages m set status = 'failed', attempts = coalesce(v.attempt, m.attempts), updated_at = ${now},
+      error = jsonb_build_object('code', v.code, 'details', v.details)
+    from unnest(${failed.map((o) => o.messageId)}::bigint[], ${failed.map((o) => o.attempt ?? null)}::smallint[],
+                ${failed.map((o) => o.code)}::int[], ${failed.map((o) => o.details)}::text[]) as v(id, attempt, code, details)
+    where m.id = v.id`;
+  await tx`
+    insert into message_statuses (message_id, status, at, errors)
+    select id, 'failed', ${now}, jsonb_build_array(jsonb_build_object('code', code))
+    from unnest(${failed.map((o) => o.messageId)}::bigint[], ${failed.map((o) => o.code)}::int[]) as t(id, code)
+    on conflict do nothing`;
+  await enqueueTenantEvents(tx, failed.map((o) => failedStatusEvent(o, now)), now);
+}
+
 /** The `failed` status a tenant receives for a message that will not be sent, in Meta's webhook shape. */
-export function failedStatusEvent(m: FailedMessage, now: Date): TenantEvent {
+function failedStatusEvent(m: FailedMessage, now: Date): TenantEvent {
   return {
     tenantId: m.tenantId,
     wabaId: m.wabaId,
