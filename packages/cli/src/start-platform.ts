@@ -23,7 +23,11 @@ export async function startPlatform(config: PlatformConfig, db: Database, logger
     meta: { appId: config.META_APP_ID, appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN },
     publicUrl: config.PUBLIC_URL,
     webhookAllowedNetworks: config.SWITCHBOARD_WEBHOOK_ALLOWED_NETWORKS,
-    retention: { metaWebhookDays: config.SWITCHBOARD_RETENTION_META_WEBHOOK_DAYS, tenantWebhookDays: config.SWITCHBOARD_RETENTION_TENANT_WEBHOOK_DAYS },
+    retention: {
+      metaWebhookDays: config.SWITCHBOARD_RETENTION_META_WEBHOOK_DAYS,
+      tenantWebhookDays: config.SWITCHBOARD_RETENTION_TENANT_WEBHOOK_DAYS,
+      messageContentDays: config.SWITCHBOARD_RETENTION_MESSAGE_CONTENT_DAYS,
+    },
     unknownOutcomeGraceMs: config.SWITCHBOARD_UNKNOWN_OUTCOME_GRACE_SECONDS * 1_000,
   });
   const url = await platform.listen(config.PORT, config.HOST);

@@ -4,6 +4,7 @@
  */
 import { parsers, readConfig } from '@switchboard/runtime';
 import { DEFAULT_RETENTION, MIN_META_WEBHOOK_DAYS } from './retention/prune.js';
+import { MIN_MESSAGE_CONTENT_DAYS } from './retention/redact.js';
 import { parseNetwork } from './webhooks/tenant-url-guard.js';
 
 function daysAtLeast(min: number): (raw: string) => number {
@@ -72,7 +73,12 @@ export const platformSpec = {
   SWITCHBOARD_RETENTION_TENANT_WEBHOOK_DAYS: {
     parse: daysAtLeast(1),
     default: String(DEFAULT_RETENTION.tenantWebhookDays),
-    description: 'Days tenant webhook events are kept once delivered or dead-lettered (inspection, replay), and the delivery log. Messages are kept.',
+    description: 'Days tenant webhook events are kept once delivered or dead-lettered (inspection, replay), and the delivery log. Messages are kept (their content: SWITCHBOARD_RETENTION_MESSAGE_CONTENT_DAYS).',
+  },
+  SWITCHBOARD_RETENTION_MESSAGE_CONTENT_DAYS: {
+    parse: daysAtLeast(MIN_MESSAGE_CONTENT_DAYS),
+    optional: true,
+    description: `Days the content of messages is kept (at least ${MIN_MESSAGE_CONTENT_DAYS}: Meta's longest time to live is 30 days). Then text, media, template parameters and the rest of what was written are removed from sent and received messages, keeping who, when, type, template name and statuses (history, billing), and no webhook copy is kept longer either. Unset: content is kept.`,
   },
   LOG_LEVEL: { parse: parsers.logLevel, default: 'info', description: 'pino log level (fatal … trace, silent).' },
 };

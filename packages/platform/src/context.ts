@@ -31,7 +31,7 @@ export interface PlatformContext {
    * (see messaging/dispatch/trace.ts).
    */
   unknownOutcomeGraceMs: number;
-  /** How long webhook bookkeeping is kept (retention/prune.ts). */
+  /** How long webhook bookkeeping and message content are kept (retention/prune.ts, redact.ts). */
   retention: RetentionPolicy;
   /** Requests to URLs tenants chose (webhooks, callback handshakes): guarded against non-public addresses. */
   tenantHttp: Dispatcher;

@@ -3,10 +3,10 @@
  * and their query. Route schemas are TypeBox, so each request and response type is derived from
  * the schema that validates (requests) or serializes (responses) it.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type TSchema } from '@sinclair/typebox';
 import { invalidParameter } from '@switchboard/wire';
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, options?: SchemaOptions) => Type.Union([schema, Type.Null()], options);
 
 export const Timestamp = Type.String({ format: 'date-time' });
 

@@ -47,6 +47,7 @@ export class Metrics {
   readonly metaWebhooks = new Family('switchboard_meta_webhooks_total', 'Webhooks from Meta stored.', 'counter');
   readonly tenantDeliveries = new Family('switchboard_tenant_webhook_deliveries_total', 'Tenant webhook POSTs, by outcome.', 'counter');
   readonly retentionDeleted = new Family('switchboard_retention_deleted_total', 'Rows deleted past their retention, by table.', 'counter');
+  readonly retentionRedacted = new Family('switchboard_retention_redacted_total', 'Messages whose content was removed past its retention, by table.', 'counter');
   readonly tenantDeliveryLag = new Family('switchboard_tenant_webhook_lag_seconds', 'Age of the oldest undelivered tenant event.', 'gauge');
 
   readonly #families: Family[] = [
@@ -62,6 +63,7 @@ export class Metrics {
     this.tenantDeliveries,
     this.tenantDeliveryLag,
     this.retentionDeleted,
+    this.retentionRedacted,
   ];
 
   render(): string {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApiTest, type ApiTest } from '../api/test-support.js';
 import { readPlatformConfig } from '../config.js';
+import { connect } from '../db/connect.js';
 import { BATCH, DEFAULT_RETENTION, pruneExpired } from './prune.js';
 import { startRetention } from './worker.js';
 
@@ -91,6 +92,21 @@ describe('retention', () => {
       await worker.close();
     }
     expect(t.platform.ctx.metrics.render()).toMatch(/switchboard_retention_deleted_total\{table="inbound_events"\} [1-9]/);
+  });
+
+  it('logs a failed run and tries again at the next one', async () => {
+    // A pool that has been closed: every statement of a run fails, as with the database down.
+    const closed = connect(t.db.url, { max: 1 });
+    await closed.end();
+    const logger = t.platform.ctx.logger.child({});
+    const logged = vi.spyOn(logger, 'error');
+    const worker = startRetention({ ...t.platform.ctx, sql: closed, logger }, { firstRunMs: 0, intervalMs: 20 });
+    try {
+      await vi.waitFor(() => expect(logged.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    } finally {
+      await worker.close();
+    }
+    expect(logged.mock.calls[0]).toEqual([{ err: expect.any(Error) }, 'retention failed; will retry at the next run']);
   });
 
   it('is configured in days, and keeps Meta\'s webhooks at least as long as Meta retries them', () => {

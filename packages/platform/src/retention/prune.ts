@@ -10,7 +10,9 @@
  *   dead-lettering, and the delivery log (`webhook_attempts`), after `tenantWebhookDays`.
  *   Pending events are never deleted: a receiver that is down keeps them until they are
  *   delivered or dead-lettered.
- * Messages, their statuses and attempts (history, billing) are kept.
+ * Messages, their statuses and attempts (history, billing) are kept; their content goes after
+ * `messageContentDays` when it is set (redact.ts), and then no copy of it is kept longer: the
+ * webhook bookkeeping above is deleted after the smaller of its own days and those.
  *
  * Each table is pruned in batches, each its own short statement, oldest first. A batch finds the
  * first row inside the retention by id (ids grow with time), so it reads only the rows it deletes
@@ -31,6 +33,8 @@ export interface RetentionPolicy {
   metaWebhookDays: number;
   /** Days delivered or dead tenant events, and the delivery log, are kept. */
   tenantWebhookDays: number;
+  /** Days the content of messages is kept (redact.ts); undefined: kept. */
+  messageContentDays?: number | undefined;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { metaWebhookDays: 14, tenantWebhookDays: 30 };
@@ -44,8 +48,9 @@ export interface Pruned {
 
 /** Deletes everything past its retention at `now`; returns how many rows of each kind went. */
 export async function pruneExpired(sql: Sql, policy: RetentionPolicy, now: number): Promise<Pruned> {
-  const metaCutoff = new Date(now - policy.metaWebhookDays * DAY_MS);
-  const tenantCutoff = new Date(now - policy.tenantWebhookDays * DAY_MS);
+  const atMost = (days: number) => Math.min(days, policy.messageContentDays ?? Infinity);
+  const metaCutoff = new Date(now - atMost(policy.metaWebhookDays) * DAY_MS);
+  const tenantCutoff = new Date(now - atMost(policy.tenantWebhookDays) * DAY_MS);
   return {
     inboundEvents: await inBatches(() =>
       pruneBatch(sql, 'inbound_events', 'received_at', metaCutoff, sql`(e.processed_at is not null or e.attempts >= ${MAX_INBOUND_ATTEMPTS})`),

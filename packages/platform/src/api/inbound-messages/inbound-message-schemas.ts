@@ -1,6 +1,6 @@
 /** Schemas of the inbound message history endpoint. */
 import { Type } from '@sinclair/typebox';
-import { Page, PageQuery, TenantIdParam, Timestamp } from '../schemas.js';
+import { Nullable, Page, PageQuery, TenantIdParam, Timestamp } from '../schemas.js';
 
 export const InboundMessage = Type.Object({
   wamid: Type.String({ description: "Meta's id of the user's message (reply to it with context.message_id)." }),
@@ -8,7 +8,11 @@ export const InboundMessage = Type.Object({
   phone_number_id: Type.String(),
   from: Type.String({ description: 'wa_id of the sender.' }),
   type: Type.String(),
-  message: Type.Unknown({ description: 'The message object as Meta delivered it in the webhook.' }),
+  message: Type.Unknown({
+    description:
+      'The message object as Meta delivered it in the webhook; past the operator’s content retention, only from, id, timestamp, type and context.',
+  }),
+  content_redacted_at: Nullable(Timestamp, { description: 'When the content was removed past the operator’s content retention; null: it was not.' }),
   sent_at: Timestamp,
   received_at: Timestamp,
 });

@@ -10,6 +10,7 @@ export interface InboundMessageRow {
   sender: string;
   type: string;
   body: unknown;
+  content_redacted_at: Date | null;
   sent_at: Date;
   received_at: Date;
 }
@@ -24,7 +25,7 @@ export interface InboundFilter {
 /** Fetches limit + 1 rows so the caller knows whether there is a next page. */
 export async function listInboundMessages(sql: Sql, scope: TenantScope, filter: InboundFilter): Promise<InboundMessageRow[]> {
   return sql<InboundMessageRow[]>`
-    select id, meta_wamid, tenant_id, phone_number_id, sender, type, body, sent_at, received_at
+    select id, meta_wamid, tenant_id, phone_number_id, sender, type, body, content_redacted_at, sent_at, received_at
     from inbound_messages
     where true
       ${scope.tenantId !== null ? sql`and tenant_id = ${scope.tenantId}` : sql``}

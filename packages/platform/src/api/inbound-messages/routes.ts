@@ -17,6 +17,7 @@ function presentInboundMessage(row: InboundMessageRow): Static<typeof InboundMes
     from: row.sender,
     type: row.type,
     message: row.body,
+    content_redacted_at: row.content_redacted_at?.toISOString() ?? null,
     sent_at: row.sent_at.toISOString(),
     received_at: row.received_at.toISOString(),
   };

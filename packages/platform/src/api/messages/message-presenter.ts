@@ -5,7 +5,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { MessageAttempt, MessageDetail, MessageError, MessageStatus, MessageSummary } from './message-schemas.js';
-import type { AttemptRow, MessageRow, StatusRow } from './message-store.js';
+import type { AttemptRow, MessageContent, MessageRow, StatusRow } from './message-store.js';
 
 type ErrorView = Static<typeof MessageError>;
 
@@ -67,13 +67,14 @@ function presentStatus(row: StatusRow): Static<typeof MessageStatus> {
 }
 
 export function presentMessageDetail(found: {
-  message: MessageRow & { body: unknown };
+  message: MessageRow & MessageContent;
   attempts: AttemptRow[];
   statuses: StatusRow[];
 }): Static<typeof MessageDetail> {
   return {
     ...presentMessage(found.message),
     body: found.message.body,
+    content_redacted_at: found.message.content_redacted_at?.toISOString() ?? null,
     attempts: found.attempts.map(presentAttempt),
     statuses: found.statuses.map(presentStatus),
   };

@@ -72,6 +72,7 @@ describe('/api/v1/messages', () => {
       attempt_count: 2,
       error: { code: 131026, details: 'Message undeliverable' },
       body: { type: 'text', text: { body: 'hi' } },
+      content_redacted_at: null,
       attempts: [
         { attempt: 1, outcome: 'retry', http_status: 503, error: { code: 2, message: '(#2) Service unavailable', details: 'try later' } },
         { attempt: 2, outcome: 'sent', http_status: 200, error: null },
@@ -143,6 +144,7 @@ describe('/api/v1/inbound-messages and /api/v1/conversations', () => {
       from: '15550100001',
       type: 'text',
       message: { from: '15550100001', id: 'wamid.IN2', type: 'text', text: { body: 'm2' } },
+      content_redacted_at: null,
       sent_at: expect.any(String),
       received_at: expect.any(String),
     });

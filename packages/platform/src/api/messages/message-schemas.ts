@@ -46,7 +46,11 @@ export const MessageStatus = Type.Object({
 export const MessageDetail = Type.Composite([
   MessageSummary,
   Type.Object({
-    body: Type.Unknown({ description: 'The send request as the tenant made it.' }),
+    body: Type.Unknown({
+      description:
+        'The send request as the tenant made it; past the operator’s content retention, only its addressing, type, context, biz_opaque_callback_data and template name and language.',
+    }),
+    content_redacted_at: Nullable(Timestamp, { description: 'When the content was removed past the operator’s content retention; null: it was not.' }),
     attempts: Type.Array(MessageAttempt),
     statuses: Type.Array(MessageStatus),
   }),

@@ -61,13 +61,19 @@ export async function listMessages(sql: Sql, scope: TenantScope, filter: Message
     limit ${filter.limit + 1}`;
 }
 
+/** A message's body, and when its content was removed past its retention (null: it was not). */
+export interface MessageContent {
+  body: unknown;
+  content_redacted_at: Date | null;
+}
+
 export async function getMessage(
   sql: Sql,
   scope: TenantScope,
   wamid: string,
-): Promise<{ message: MessageRow & { body: unknown }; attempts: AttemptRow[]; statuses: StatusRow[] } | undefined> {
-  const [message] = await sql<(MessageRow & { body: unknown })[]>`
-    select id, wamid, tenant_id, phone_number_id, recipient, type, body, status, attempts, error, idempotency_key, created_at, updated_at
+): Promise<{ message: MessageRow & MessageContent; attempts: AttemptRow[]; statuses: StatusRow[] } | undefined> {
+  const [message] = await sql<(MessageRow & MessageContent)[]>`
+    select id, wamid, tenant_id, phone_number_id, recipient, type, body, content_redacted_at, status, attempts, error, idempotency_key, created_at, updated_at
     from messages
     where wamid = ${wamid} ${scope.tenantId !== null ? sql`and tenant_id = ${scope.tenantId}` : sql``}`;
   if (!message) return undefined;
