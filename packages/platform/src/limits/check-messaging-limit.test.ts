@@ -156,6 +156,33 @@ describe('checkMessagingLimit', () => {
     expect(await heldIds()).toEqual([]);
   });
 
+  it('holds a new user behind messages already held when a slot frees, first come first served', async () => {
+    const [number] = await portfolio('TIER_250');
+    const ctx = t.platform.ctx;
+    await setTenantPolicy(ctx, number!.tenantId, { overLimit: 'hold' });
+    for (let i = 0; i < 249; i++) await checkMessagingLimit(ctx, number!, user(i), true);
+    t.clock.advance(12 * HOUR);
+    expect(await checkMessagingLimit(ctx, number!, user(3000), true)).toBe('ok');
+    const hold = async (waId: string) => {
+      const id = await t.message({ tenantId: number!.tenantId, phoneNumberId: number!.id, wamid: `wamid.fifo.${waId}`, recipient: waId });
+      await t.db.sql`insert into send_queue (message_id, phone_number_id, recipient, available_at, held_reason)
+                     values (${id}, ${number!.id}, ${waId}, ${new Date(t.clock.now())}, 'messaging_limit')`;
+    };
+    expect(await checkMessagingLimit(ctx, number!, user(900), true)).toBe('hold');
+    await hold(user(900));
+
+    // 249 slots free; the releaser has not run yet. A new user does not take one ahead of the
+    // held message; a user counted already (takes no slot) goes at once.
+    t.clock.advance(12 * HOUR + 1);
+    expect(await checkMessagingLimit(ctx, number!, user(901), true)).toBe('hold');
+    await hold(user(901));
+    expect(await checkMessagingLimit(ctx, number!, user(3000), true)).toBe('ok');
+    expect((await releaseHeld(ctx)).released).toBe(2);
+
+    // Nothing held any more: a new user takes a free slot directly again.
+    expect(await checkMessagingLimit(ctx, number!, user(902), true)).toBe('ok');
+  });
+
   it('drops held messages whose time to live passed, wakes for the next one, and keeps the rest', async () => {
     const [number] = await portfolio('TIER_250');
     const ctx = t.platform.ctx;
