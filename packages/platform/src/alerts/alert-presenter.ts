@@ -17,6 +17,8 @@ export interface AlertRecord {
   source: string;
   details: Record<string, unknown>;
   created_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
 }
 
 export function presentAlert(row: AlertRecord): Static<typeof Alert> {
@@ -33,5 +35,7 @@ export function presentAlert(row: AlertRecord): Static<typeof Alert> {
     source: row.source,
     details: row.details,
     created_at: row.created_at.toISOString(),
+    acknowledged_at: row.acknowledged_at?.toISOString() ?? null,
+    acknowledged_by: row.acknowledged_by,
   };
 }

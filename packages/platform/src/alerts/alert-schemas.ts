@@ -16,6 +16,8 @@ export const Alert = Type.Object({
   source: Type.String({ description: 'webhook (Meta told us) or read (seen when reading from Meta).' }),
   details: Type.Record(Type.String(), Type.Unknown(), { description: 'What Meta sent or what changed.' }),
   created_at: Timestamp,
+  acknowledged_at: Nullable(Timestamp, { description: 'When it was first acknowledged (POST /api/v1/alerts/{id}/acknowledge); null: not yet.' }),
+  acknowledged_by: Nullable(Type.String({ description: '"operator", or the id of the API key that acknowledged it (GET /api/v1/keys).' })),
 });
 
 export const AlertList = Page(Alert);
@@ -28,6 +30,7 @@ export const AlertListQuery = Type.Object({
   waba_id: Type.Optional(Type.String({ maxLength: 32 })),
   phone_number_id: Type.Optional(Type.String({ maxLength: 32 })),
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Only alerts raised at or after this time.' })),
+  acknowledged: Type.Optional(Type.Boolean({ description: 'false: only alerts nobody has acknowledged yet; true: only acknowledged ones.' })),
 });
 
 export const AlertParams = Type.Object({ id: Type.String({ maxLength: 64 }) });

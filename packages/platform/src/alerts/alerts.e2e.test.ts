@@ -155,6 +155,32 @@ describe('alerts end to end', () => {
     expect((await stack.call('GET', '/api/v1/alerts?kind=account_alert', tenant.api_key)).json.data).toHaveLength(1);
   });
 
+  it('acknowledges an alert once, for the tenant or the operator, and lists those nobody has acknowledged', async () => {
+    const open = await stack.call('GET', '/api/v1/alerts?acknowledged=false', tenant.api_key);
+    expect(open.status).toBe(200);
+    const alert: Json = open.json.data[0];
+    expect(alert).toMatchObject({ acknowledged_at: null, acknowledged_by: null });
+    const [key] = (await stack.call('GET', '/api/v1/keys', tenant.api_key)).json.data as Array<{ id: string }>;
+
+    // Another tenant's key answers as for an unknown id and changes nothing.
+    const theirs = await stack.call('POST', `/api/v1/alerts/${alert.id}/acknowledge`, other.api_key);
+    expect(theirs.json.error).toMatchObject({ code: 100, error_subcode: 33 });
+    const acked = await stack.call('POST', `/api/v1/alerts/${alert.id}/acknowledge`, tenant.api_key);
+    expect(acked.status).toBe(200);
+    expect(acked.json).toEqual({ ...alert, acknowledged_at: new Date(stack.clock.now()).toISOString(), acknowledged_by: key!.id });
+
+    // The first acknowledgement stands, whoever acknowledges again and whenever.
+    stack.clock.advance(60_000);
+    const again = await stack.call('POST', `/api/v1/alerts/${alert.id}/acknowledge?tenant_id=${tenant.tenant_id}`, stack.operatorKey);
+    expect(again.json).toEqual(acked.json);
+
+    const ids = async (query: string) => ((await stack.call('GET', `/api/v1/alerts${query}`, tenant.api_key)).json.data as Json[]).map((a) => a.id);
+    expect(await ids('?acknowledged=false')).not.toContain(alert.id);
+    expect(await ids('?acknowledged=true')).toEqual([alert.id]);
+    expect((await stack.call('GET', '/api/v1/alerts?acknowledged=maybe', tenant.api_key)).json.error).toMatchObject({ code: 100 });
+    expect((await stack.call('POST', '/api/v1/alerts/not-an-id/acknowledge', tenant.api_key)).json.error).toMatchObject({ code: 100, error_subcode: 33 });
+  });
+
   /** Meta sends a management webhook the emulator has no control route for (through its own signed webhook sender). */
   function metaSends(field: string, value: unknown): void {
     stack.emulator.ctx.webhooks.emit({ wabaId: tenant.sandbox.waba_id, field, value });

@@ -14,6 +14,7 @@ import type { TransactionSql } from 'postgres';
 import { enqueueTenantEvents } from '../webhooks/enqueue-events.js';
 import type { AlertKind, AlertSeverity } from './alert-kinds.js';
 import { presentAlert, type AlertRecord } from './alert-presenter.js';
+import { alertColumns } from './alert-store.js';
 
 export const ALERT_FIELD = 'switchboard_alert';
 
@@ -42,7 +43,7 @@ export async function raiseAlerts(tx: TransactionSql, alerts: NewAlert[], now: D
       values (${a.tenantId}, ${a.wabaId}, ${a.phoneNumberId ?? null}, ${a.kind}, ${a.severity}, ${a.title}, ${a.description},
               ${a.entity.type}, ${a.entity.id}, ${a.source}, ${tx.json(a.details as never)}, ${key}, ${now})
       on conflict (tenant_id, dedup_key) do nothing
-      returning id::text as id, alert_id, tenant_id, waba_id, phone_number_id, kind, severity, title, description, entity_type, entity_id, source, details, created_at`;
+      returning ${alertColumns(tx)}`;
     if (row) raised.push(row);
   }
   await enqueueTenantEvents(

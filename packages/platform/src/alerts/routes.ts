@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/alerts and /api/v1/alerts/{id}: what the platform raised for the tenant — quality
+ * GET /api/v1/alerts and /api/v1/alerts/{id}, POST /api/v1/alerts/{id}/acknowledge: what the platform raised for the tenant — quality
  * drops, restricted numbers and accounts, lowered limits, template pauses and recategorisations.
  * The same alerts are sent to the tenant's webhook (field switchboard_alert).
  */
@@ -14,7 +14,7 @@ import { errorResponses, pageLimit } from '../api/schemas.js';
 import { readScope } from '../api/tenant-scope.js';
 import { presentAlert } from './alert-presenter.js';
 import { Alert, AlertList, AlertListQuery, AlertParams, AlertQuery } from './alert-schemas.js';
-import { findAlert, listAlerts } from './alert-store.js';
+import { acknowledgeAlert, findAlert, listAlerts } from './alert-store.js';
 
 export function registerAlertRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   const tags = ['alerts'];
@@ -44,6 +44,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: PlatformContext):
         wabaId: query.waba_id,
         phoneNumberId: query.phone_number_id,
         since,
+        acknowledged: query.acknowledged,
         beforeId,
         limit,
       });
@@ -61,6 +62,29 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: PlatformContext):
     async (request) => {
       const scope = await readScope(ctx, principalOf(request), request.query.tenant_id);
       const found = isUuid(request.params.id) ? await findAlert(ctx.sql, scope, request.params.id) : undefined;
+      if (!found) throw unknownObject(request.params.id);
+      return presentAlert(found);
+    },
+  );
+
+  app.post<{ Params: Static<typeof AlertParams>; Querystring: Static<typeof AlertQuery> }>(
+    '/api/v1/alerts/:id/acknowledge',
+    {
+      onRequest: apiAuth(ctx, 'tenant'),
+      schema: {
+        tags,
+        summary: 'Acknowledge an alert',
+        description: 'Records that someone has seen to it; the first acknowledgement stands, so calling it again changes nothing.',
+        params: AlertParams,
+        querystring: AlertQuery,
+        response: { 200: Alert, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const scope = await readScope(ctx, principal, request.query.tenant_id);
+      const by = principal.kind === 'operator' ? 'operator' : principal.keyId;
+      const found = isUuid(request.params.id) ? await acknowledgeAlert(ctx.sql, scope, request.params.id, by, new Date(ctx.clock.now())) : undefined;
       if (!found) throw unknownObject(request.params.id);
       return presentAlert(found);
     },
