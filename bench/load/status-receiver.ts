@@ -3,9 +3,8 @@
  * the verification handshake, takes status webhooks in Meta's format, and reports every `read` to
  * whoever is waiting for it. Signatures are not checked: the receiver measures, it does not guard.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { startWebhookReceiver } from '@switchboard/runtime';
 
 export interface StatusReceiver {
   url: string;
@@ -28,43 +27,33 @@ export async function startStatusReceiver(): Promise<StatusReceiver> {
     statuses: {},
     close: async () => undefined,
   };
-  const server: Server = createServer((req, res) => {
-    if (req.method === 'GET') {
-      const challenge = new URL(req.url ?? '/', 'http://x').searchParams.get('hub.challenge') ?? '';
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(challenge);
+  const count = (raw: Buffer, at: number) => {
+    let body: Envelope;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Envelope;
+    } catch {
       return;
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const at = performance.now();
-      res.writeHead(200).end('ok');
-      receiver.posts++;
-      let body: Envelope;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope;
-      } catch {
-        return;
-      }
-      for (const entry of body.entry ?? []) {
-        for (const change of entry.changes ?? []) {
-          for (const s of change.value?.statuses ?? []) {
-            const status = String(s.status);
-            receiver.statuses[status] = (receiver.statuses[status] ?? 0) + 1;
-            if (status === 'read' && typeof s.id === 'string') receiver.onRead(s.id, at);
-          }
+    for (const entry of body.entry ?? []) {
+      for (const change of entry.changes ?? []) {
+        for (const s of change.value?.statuses ?? []) {
+          const status = String(s.status);
+          receiver.statuses[status] = (receiver.statuses[status] ?? 0) + 1;
+          if (status === 'read' && typeof s.id === 'string') receiver.onRead(s.id, at);
         }
       }
-    });
+    }
+  };
+  const server = await startWebhookReceiver({
+    onPost: ({ raw }) => {
+      const at = performance.now();
+      receiver.posts++;
+      // Answered first, read after: the sender's POST is not held up by the counting.
+      setImmediate(() => count(raw, at));
+      return 200;
+    },
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  receiver.url = `http://127.0.0.1:${port}/hook`;
-  receiver.close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  receiver.url = server.url;
+  receiver.close = () => server.close();
   return receiver;
 }

@@ -1,6 +1,5 @@
 /** A tenant's webhook receiver for tests: a real HTTP server on a loopback port that records POSTs. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startWebhookReceiver } from '@switchboard/runtime';
 
 export interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -23,28 +22,16 @@ export interface Receiver {
 export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = [];
   const state = { up: true };
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(url.searchParams.get('hub.challenge') ?? '');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (!state.up) {
-        res.writeHead(503).end();
-        return;
-      }
-      const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, raw, body: JSON.parse(raw) as Received['body'] });
-      res.writeHead(200).end('ok');
-    });
+  const server = await startWebhookReceiver({
+    onPost: ({ raw, headers }) => {
+      if (!state.up) return 503;
+      const text = raw.toString('utf8');
+      received.push({ headers, raw: text, body: JSON.parse(text) as Received['body'] });
+      return 200;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: server.url,
     received,
     get up() {
       return state.up;
@@ -53,6 +40,6 @@ export async function startReceiver(): Promise<Receiver> {
       state.up = value;
     },
     changes: () => received.flatMap((r) => (r.body.entry ?? []).flatMap((e) => e.changes)),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => server.close(),
   };
 }

@@ -6,5 +6,6 @@ export * from './http/create-http-server.js';
 export * from './http/render-error.js';
 export * from './logger.js';
 export * from './net/free-port.js';
+export * from './net/webhook-receiver.js';
 export * from './postgres/embedded-postgres.js';
 export * from './process/shutdown.js';

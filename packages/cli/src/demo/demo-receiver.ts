@@ -3,8 +3,7 @@
  * X-Hub-Signature-256 with the tenant's webhook secret, answers Meta's verification handshake,
  * prints one line per event, and keeps the last events for GET / (JSON).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startWebhookReceiver } from '@switchboard/runtime';
 import { SIGNATURE_HEADER, verifySignature } from '@switchboard/wire';
 
 export interface DemoReceiver {
@@ -22,28 +21,18 @@ export async function startDemoReceiver(options: {
   print: (line: string) => void;
 }): Promise<DemoReceiver> {
   const events: unknown[] = [];
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://demo');
-    if (req.method === 'GET' && url.searchParams.get('hub.mode') === 'subscribe') {
-      const ok = url.searchParams.get('hub.verify_token') === options.verifyToken;
-      res.writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' }).end(ok ? (url.searchParams.get('hub.challenge') ?? '') : 'forbidden');
-      return;
-    }
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ events }, null, 2));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const header = req.headers[SIGNATURE_HEADER];
+  const server = await startWebhookReceiver({
+    port: options.port,
+    host: options.host,
+    path: '/webhook',
+    verify: (token) => token === options.verifyToken,
+    onGet: () => ({ status: 200, contentType: 'application/json', body: JSON.stringify({ events }, null, 2) }),
+    onPost: ({ raw, headers }) => {
+      const header = headers[SIGNATURE_HEADER];
       if (!verifySignature(raw, typeof header === 'string' ? header : undefined, options.secret())) {
         options.print('demo webhook: refused a delivery with a bad signature');
-        res.writeHead(401).end();
-        return;
+        return 401;
       }
-      res.writeHead(200).end('ok');
       try {
         const body = JSON.parse(raw.toString('utf8')) as { entry?: Array<{ changes?: Change[] }> };
         for (const change of (body.entry ?? []).flatMap((e) => e.changes ?? [])) {
@@ -54,17 +43,10 @@ export async function startDemoReceiver(options: {
       } catch {
         options.print('demo webhook: a delivery that is not JSON');
       }
-    });
+      return 200;
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host}:${port}/webhook`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return server;
 }
 
 interface Change {

@@ -2,9 +2,7 @@
  * Shared by this module's tests: a running emulator on a frozen virtual clock, a Graph client that
  * returns status and JSON, and a local webhook receiver that answers Meta's handshake.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { VirtualClock } from '@switchboard/runtime';
+import { startWebhookReceiver, VirtualClock } from '@switchboard/runtime';
 import { createEmulator, type Emulator } from '../emulator.js';
 import type { FixtureResult } from '../control/fixtures.js';
 
@@ -66,34 +64,18 @@ export interface Receiver {
 export async function startReceiver(verifyToken: string): Promise<Receiver> {
   const posts: Parsed[] = [];
   const handshakes: URLSearchParams[] = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET') {
-      handshakes.push(url.searchParams);
-      const ok = url.searchParams.get('hub.mode') === 'subscribe' && url.searchParams.get('hub.verify_token') === verifyToken;
-      res.writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' });
-      res.end(ok ? (url.searchParams.get('hub.challenge') ?? '') : 'forbidden');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      posts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.writeHead(200).end();
-    });
+  const server = await startWebhookReceiver({
+    path: '/webhook',
+    verify: (token, query) => {
+      handshakes.push(query);
+      return query.get('hub.mode') === 'subscribe' && token === verifyToken;
+    },
+    onPost: ({ raw }) => {
+      posts.push(JSON.parse(raw.toString('utf8')));
+      return 200;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhook`,
-    posts,
-    handshakes,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, posts, handshakes, close: () => server.close() };
 }
 
 /** Every change of one field across the received webhook bodies. */

@@ -4,9 +4,7 @@
  * a MARKETING and an AUTHENTICATION template), and a local webhook receiver that checks every
  * delivery's X-Hub-Signature-256 with wire's verifySignature.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { VirtualClock } from '@switchboard/runtime';
+import { startWebhookReceiver, VirtualClock } from '@switchboard/runtime';
 import { verifySignature } from '@switchboard/wire';
 import { createFixture, type FixtureResult } from '../control/fixtures.js';
 import { createEmulator, type Emulator } from '../emulator.js';
@@ -32,33 +30,21 @@ export interface Receiver {
 
 export async function startReceiver(verifyToken: string, appSecret: () => string): Promise<Receiver> {
   const receiver: Receiver = { url: '', deliveries: [], status: 200, close: async () => undefined };
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET') {
-      const ok = url.searchParams.get('hub.verify_token') === verifyToken;
-      res.writeHead(ok ? 200 : 403).end(ok ? (url.searchParams.get('hub.challenge') ?? '') : '');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const signature = req.headers['x-hub-signature-256'];
+  const server = await startWebhookReceiver({
+    path: '/webhook',
+    verify: (token) => token === verifyToken,
+    onPost: ({ raw, headers }) => {
+      const signature = headers['x-hub-signature-256'];
       receiver.deliveries.push({
         raw,
         signatureValid: verifySignature(raw, typeof signature === 'string' ? signature : undefined, appSecret()),
         body: JSON.parse(raw.toString('utf8')),
       });
-      res.writeHead(receiver.status).end();
-    });
+      return receiver.status;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  receiver.url = server.url;
+  receiver.close = () => server.close();
   return receiver;
 }
 

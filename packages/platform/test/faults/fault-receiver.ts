@@ -3,8 +3,8 @@
  * records every status it was given: (platform message id, status) pairs, counted once however
  * many times they were delivered, and the number of deliveries including repeats.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startWebhookReceiver } from '@switchboard/runtime';
 
 export interface FaultReceiver {
   url: string;
@@ -34,50 +34,37 @@ export async function startFaultReceiver(): Promise<FaultReceiver> {
     refused: 0,
     close: async () => undefined,
   };
-  const server: Server = createServer((req, res) => {
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(new URL(req.url ?? '/', 'http://x').searchParams.get('hub.challenge') ?? '');
-      return;
+  const accept = (raw: Buffer): number => {
+    let body: Envelope = {};
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Envelope;
+    } catch {
+      // counted as nothing
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    for (const entry of body.entry ?? []) {
+      for (const change of entry.changes ?? []) {
+        for (const s of change.value?.statuses ?? []) {
+          if (typeof s.id !== 'string' || typeof s.status !== 'string') continue;
+          receiver.deliveries++;
+          const seen = receiver.statuses.get(s.id) ?? new Set<string>();
+          seen.add(s.status);
+          receiver.statuses.set(s.id, seen);
+        }
+      }
+    }
+    return 200;
+  };
+  const server = await startWebhookReceiver({
+    onPost: ({ raw }) => {
       if (receiver.mode === 'down') {
         receiver.refused++;
-        res.writeHead(503).end();
-        return;
+        return 503;
       }
-      const accept = () => {
-        let body: Envelope = {};
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope;
-        } catch {
-          // counted as nothing
-        }
-        for (const entry of body.entry ?? []) {
-          for (const change of entry.changes ?? []) {
-            for (const s of change.value?.statuses ?? []) {
-              if (typeof s.id !== 'string' || typeof s.status !== 'string') continue;
-              receiver.deliveries++;
-              const seen = receiver.statuses.get(s.id) ?? new Set<string>();
-              seen.add(s.status);
-              receiver.statuses.set(s.id, seen);
-            }
-          }
-        }
-        res.writeHead(200).end('ok');
-      };
-      if (receiver.mode === 'slow') setTimeout(accept, receiver.slowMs);
-      else accept();
-    });
+      if (receiver.mode === 'slow') return sleep(receiver.slowMs).then(() => accept(raw));
+      return accept(raw);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  receiver.url = `http://127.0.0.1:${port}/hook`;
-  receiver.close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  receiver.url = server.url;
+  receiver.close = () => server.close();
   return receiver;
 }
