@@ -171,6 +171,38 @@ describe('messaging gateway', () => {
     }
   });
 
+  it('fails a message when its time to live passes, not at its next retry after a long backoff', async () => {
+    const user = '15550107777';
+    expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);
+    await stack.db.sql`update templates set message_send_ttl_seconds = 60 where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    await emulator(stack, 'POST', '/_emulator/faults', { match: { method: 'POST', path: '/:id/messages' }, status: 503 });
+    try {
+      const acceptedAt = stack.clock.now();
+      const sent = await sendOrder(user, 'SB-4');
+      const wamid = sent.json.messages[0].id as string;
+      await vi.waitFor(async () => {
+        const [row] = await stack.db.sql<{ n: number }[]>`
+          select count(*)::int as n from message_attempts a join messages m on m.id = a.message_id where m.wamid = ${wamid}`;
+        expect(row!.n).toBe(1);
+      });
+      // Its next try is half an hour away (as after many failures or throttling): the minute ends first.
+      const retryAt = new Date(acceptedAt + 30 * 60_000);
+      await stack.db.sql`update send_queue q set available_at = ${retryAt} from messages m where m.id = q.message_id and m.wamid = ${wamid}`;
+      await vi.waitFor(
+        async () => {
+          stack.clock.advance(1_000);
+          const [row] = await stack.db.sql<{ status: string; error: { code: number } | null }[]>`select status, error from messages where wamid = ${wamid}`;
+          expect(row).toMatchObject({ status: 'failed', error: { code: 131026 } });
+        },
+        { timeout: 30_000, interval: 10 },
+      );
+      expect(stack.clock.now() - acceptedAt).toBeLessThan(75_000);
+    } finally {
+      await emulator(stack, 'DELETE', '/_emulator/faults');
+      await stack.db.sql`update templates set message_send_ttl_seconds = null where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    }
+  });
+
   it('still sends an expired message whose earlier attempt had an unknown outcome: Meta may have it', async () => {
     const user = '15550108888';
     expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);

@@ -269,12 +269,12 @@ export class Lane {
   }
 
   async #scheduleWake(): Promise<void> {
-    const next = await nextAvailableAt(this.ctx.sql, this.phoneNumberId);
+    const now = this.ctx.clock.now();
+    const next = await nextAvailableAt(this.ctx.sql, this.phoneNumberId, new Date(now));
     if (!next) {
       this.onIdle(this);
       return;
     }
-    const now = this.ctx.clock.now();
     let at = next.getTime();
     if (at <= now) {
       // What is available now is held back by the pair rate: come back when the first held

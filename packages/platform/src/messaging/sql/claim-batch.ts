@@ -19,11 +19,20 @@ export interface QueuedMessage {
   expires_at: Date | null;
 }
 
+/**
+ * Also claimed before their retry time: messages whose time to live has passed (the lane fails
+ * them), so a long backoff does not make a failure late — a one-time code's sender hears of it when
+ * its 10 minutes are over, not at the next retry. Not those with an attempt whose outcome is
+ * unknown: they wait for their retry (and Meta's status), as any other.
+ */
 export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, excluded: string[], limit: number): Promise<QueuedMessage[]> {
   return sql<QueuedMessage[]>`
     select m.id::text as id, m.wamid, m.tenant_id, q.recipient, m.body, q.attempts, m.meta_wamid, q.expires_at
     from send_queue q join messages m on m.id = q.message_id
-    where q.phone_number_id = ${phoneNumberId} and q.available_at <= ${now}
+    where q.phone_number_id = ${phoneNumberId}
+      and (q.available_at <= ${now}
+           or (q.expires_at <= ${now}
+               and not exists (select from message_attempts a where a.message_id = q.message_id and a.outcome = 'unknown')))
       and q.in_flight_since is null
       and q.held_reason is null
       and q.recipient <> all(${excluded}::text[])
@@ -31,10 +40,13 @@ export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, exc
     limit ${limit}`;
 }
 
-/** When the next queued message of the number becomes available, if any. */
-export async function nextAvailableAt(sql: Sql, phoneNumberId: string): Promise<Date | undefined> {
+/**
+ * When the lane has work next: a queued message becomes available, or one's time to live passes
+ * before its retry (a passed one still queued waits for its retry: see claimBatch).
+ */
+export async function nextAvailableAt(sql: Sql, phoneNumberId: string, now: Date): Promise<Date | undefined> {
   const [row] = await sql<{ at: Date | null }[]>`
-    select min(available_at) as at from send_queue
+    select min(case when expires_at > ${now} then least(available_at, expires_at) else available_at end) as at from send_queue
     where phone_number_id = ${phoneNumberId} and in_flight_since is null and held_reason is null`;
   return row?.at ?? undefined;
 }
