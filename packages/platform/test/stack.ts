@@ -5,12 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createEmulator, type Emulator, type FixtureResult } from '@switchboard/emulator';
-import { createLogger, VirtualClock } from '@switchboard/runtime';
-import { SecretBox } from '../src/crypto/secret-box.js';
-import { createPlatform, type Platform } from '../src/server.js';
+import { VirtualClock } from '@switchboard/runtime';
+import type { Platform } from '../src/server.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/create-tenant.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
-import { LOOPBACK_NETWORKS } from '../src/webhooks/tenant-url-guard.js';
+import { createTestPlatform } from './test-platform.js';
 
 /** What the emulator's one-call fixtures made for a tenant. */
 export type Sandbox = FixtureResult;
@@ -50,18 +49,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const emulatorUrl = await emulator.listen(0);
   const app = { id: String(100000000000000 + Math.floor(Math.random() * 1e14)), secret: randomBytes(16).toString('hex') };
   const db = await createTestDatabase();
-  const operatorKey = `op_${randomBytes(8).toString('hex')}`;
   const metaVerifyToken = `vt_${randomBytes(8).toString('hex')}`;
-  const box = new SecretBox(randomBytes(32));
-  const platform = createPlatform({
-    sql: db.sql,
-    logger: createLogger('platform', process.env.TEST_LOG_LEVEL ?? 'silent'),
-    box,
-    operatorKey,
-    clock,
+  const { platform, operatorKey, box } = createTestPlatform(db, clock, {
     graph: { baseUrl: emulatorUrl, version: 'v23.0', timeoutMs: 5_000 },
     meta: { appId: app.id, appSecret: app.secret, verifyToken: metaVerifyToken },
-    webhookAllowedNetworks: LOOPBACK_NETWORKS,
     workers: options.workers ?? true,
   });
   const platformUrl = await platform.listen(0);

@@ -4,13 +4,11 @@
  * modules would (numbers, messages, attempts, statuses, inbound messages, windows) straight into
  * the database. The Graph base URL points nowhere: these tests must not call Meta.
  */
-import { randomBytes } from 'node:crypto';
-import { createLogger, VirtualClock } from '@switchboard/runtime';
-import { SecretBox } from '../crypto/secret-box.js';
-import { createPlatform, type Platform } from '../server.js';
+import { VirtualClock } from '@switchboard/runtime';
+import type { Platform } from '../server.js';
 import { createTenant, type CreatedTenant } from '../tenants/create-tenant.js';
 import { createTestDatabase, type TestDatabase } from '../../test/test-db.js';
-import { LOOPBACK_NETWORKS } from '../webhooks/tenant-url-guard.js';
+import { createTestPlatform } from '../../test/test-platform.js';
 
 /** A JSON answer, read field by field in assertions (typing every answer would only restate the schemas). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
@@ -40,17 +38,9 @@ export const graphId = (): string => String(nextId++);
 export async function startApiTest(): Promise<ApiTest> {
   const db = await createTestDatabase();
   const clock = new VirtualClock({ frozen: true, startMs: Date.parse('2025-09-01T12:00:00Z') });
-  const operatorKey = `op_${randomBytes(8).toString('hex')}`;
-  const box = new SecretBox(randomBytes(32));
-  const platform = createPlatform({
-    sql: db.sql,
-    logger: createLogger('platform', process.env.TEST_LOG_LEVEL ?? 'silent'),
-    box,
-    operatorKey,
-    clock,
+  const { platform, operatorKey, box } = createTestPlatform(db, clock, {
     graph: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0', timeoutMs: 1_000 },
     meta: { appId: undefined, appSecret: undefined, verifyToken: undefined },
-    webhookAllowedNetworks: LOOPBACK_NETWORKS,
     workers: false,
   });
   await platform.app.ready();
