@@ -21,7 +21,7 @@ import { ErrorCode, GraphError } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
 import type { Sql } from '../db/connect.js';
 import type { NumberInfo } from '../messaging/numbers.js';
-import { tenantPolicy } from '../policy/tenant-policy.js';
+import { tenantPolicy, type TenantPolicy } from '../policy/tenant-policy.js';
 import { portfolioOfNumber } from './portfolio-store.js';
 import { admitReach } from './sql/admit-reach.js';
 import { tierLimit } from './tiers.js';
@@ -30,12 +30,19 @@ export function overLimitDetails(tier: string): string {
   return `Message failed to send because the business portfolio reached its messaging limit (${tier}) of unique users outside a customer service window in 24 hours.`;
 }
 
-export async function checkMessagingLimit(ctx: PlatformContext, number: NumberInfo, waId: string, outsideWindow: boolean): Promise<'ok' | 'hold'> {
+/** @param overLimit the tenant's choice, when the caller has read its policy already; read here otherwise. */
+export async function checkMessagingLimit(
+  ctx: PlatformContext,
+  number: NumberInfo,
+  waId: string,
+  outsideWindow: boolean,
+  overLimit?: TenantPolicy['overLimit'],
+): Promise<'ok' | 'hold'> {
   if (!outsideWindow) return 'ok';
   const portfolio = await portfolioOfNumber(ctx.sql, number.id);
   const limit = tierLimit(portfolio?.tier);
   if (!portfolio || limit === undefined || limit === Infinity) return 'ok';
-  const hold = (await tenantPolicy(ctx, number.tenantId)).overLimit === 'hold';
+  const hold = (overLimit ?? (await tenantPolicy(ctx, number.tenantId)).overLimit) === 'hold';
   // First come, first served: while the portfolio holds messages, a user not counted yet waits
   // behind them (the releaser gives each freed slot to the oldest), instead of taking a slot that
   // frees before the releaser runs. A user counted already takes no slot and goes at once.

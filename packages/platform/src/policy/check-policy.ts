@@ -79,7 +79,7 @@ export async function evaluatePolicy(ctx: PlatformContext, number: NumberInfo, s
   const businessInitiated = isTemplate && !windows.service.open;
   const limit =
     mode === 'send'
-      ? await checkMessagingLimit(ctx, number, waId, businessInitiated)
+      ? await checkMessagingLimit(ctx, number, waId, businessInitiated, policy.overLimit)
       : await previewMessagingLimit(ctx, number, waId, businessInitiated);
 
   // Meta opens a free-entry-point window only for a message it sends (the 131047 case above never gets here with 'platform').
