@@ -93,12 +93,17 @@ export class Dispatcher {
     this.#lanes.delete(lane.phoneNumberId);
     await this.#release(lane.phoneNumberId);
     // Work may have been committed between the lane's last look and the release.
-    if (!this.#closing) {
+    if (this.#closing) return;
+    try {
       const [row] = await this.ctx.sql`
         select 1 from send_queue
         where phone_number_id = ${lane.phoneNumberId} and available_at <= ${new Date(this.ctx.clock.now())} and held_reason is null
         limit 1`;
       if (row) this.wake(lane.phoneNumberId);
+    } catch (err) {
+      // The database is unreachable (restarting, failing over): the sweep looks again. Called
+      // without a waiter, so a rejection here would end the process.
+      this.ctx.logger.warn({ err, phone_number_id: lane.phoneNumberId }, 'could not look for work after retiring a lane; the sweep will');
     }
   }
 
