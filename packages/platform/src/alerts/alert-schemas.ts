@@ -17,7 +17,7 @@ export const Alert = Type.Object({
   details: Type.Record(Type.String(), Type.Unknown(), { description: 'What Meta sent or what changed.' }),
   created_at: Timestamp,
   acknowledged_at: Nullable(Timestamp, { description: 'When it was first acknowledged (POST /api/v1/alerts/{id}/acknowledge); null: not yet.' }),
-  acknowledged_by: Nullable(Type.String({ description: '"operator", or the id of the API key that acknowledged it (GET /api/v1/keys).' })),
+  acknowledged_by: Nullable(Type.String({ description: '"operator", or "key:" and the id of the API key that acknowledged it (GET /api/v1/keys).' })),
 });
 
 export const AlertList = Page(Alert);

@@ -46,7 +46,7 @@ export async function findAlert(sql: Sql, scope: TenantScope, alertId: string): 
 }
 
 /**
- * Marks an alert acknowledged by `by` ('operator' or an API key's id) at `now`; acknowledging it
+ * Marks an alert acknowledged by `by` ('operator' or 'key:<API key id>') at `now`; acknowledging it
  * again changes nothing (the first acknowledgement stands). Undefined: no such alert in scope.
  */
 export async function acknowledgeAlert(sql: Sql, scope: TenantScope, alertId: string, by: string, now: Date): Promise<AlertRecord | undefined> {

@@ -167,7 +167,7 @@ describe('alerts end to end', () => {
     expect(theirs.json.error).toMatchObject({ code: 100, error_subcode: 33 });
     const acked = await stack.call('POST', `/api/v1/alerts/${alert.id}/acknowledge`, tenant.api_key);
     expect(acked.status).toBe(200);
-    expect(acked.json).toEqual({ ...alert, acknowledged_at: new Date(stack.clock.now()).toISOString(), acknowledged_by: key!.id });
+    expect(acked.json).toEqual({ ...alert, acknowledged_at: new Date(stack.clock.now()).toISOString(), acknowledged_by: `key:${key!.id}` });
 
     // The first acknowledgement stands, whoever acknowledges again and whenever.
     stack.clock.advance(60_000);

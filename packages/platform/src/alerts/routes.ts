@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { invalidParameter, unknownObject } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
-import { apiAuth, principalOf } from '../api/api-auth.js';
+import { actorOf, apiAuth, principalOf } from '../api/api-auth.js';
 import { decodeCursor, nextCursor } from '../api/cursor.js';
 import { isUuid } from '../api/ids.js';
 import { errorResponses, pageLimit } from '../api/schemas.js';
@@ -81,10 +81,10 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: PlatformContext):
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      const scope = await readScope(ctx, principal, request.query.tenant_id);
-      const by = principal.kind === 'operator' ? 'operator' : principal.keyId;
-      const found = isUuid(request.params.id) ? await acknowledgeAlert(ctx.sql, scope, request.params.id, by, new Date(ctx.clock.now())) : undefined;
+      const scope = await readScope(ctx, principalOf(request), request.query.tenant_id);
+      const found = isUuid(request.params.id)
+        ? await acknowledgeAlert(ctx.sql, scope, request.params.id, actorOf(request), new Date(ctx.clock.now()))
+        : undefined;
       if (!found) throw unknownObject(request.params.id);
       return presentAlert(found);
     },

@@ -47,3 +47,9 @@ export function principalOf(request: FastifyRequest): ApiPrincipal {
   if (!principal) throw new Error(`route ${request.routeOptions.url} reads a principal but has no apiAuth hook`);
   return principal;
 }
+
+/** Who made the request, as recorded in audit fields: "operator", or "key:<API key id>". */
+export function actorOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  return principal.kind === 'operator' ? 'operator' : `key:${principal.keyId}`;
+}

@@ -7,11 +7,11 @@
  *   POST /api/v1/contacts/import          CSV (text/csv) or JSON, per-row error report
  *   GET|PUT|DELETE /api/v1/contact-keywords   the tenant's opt-out / opt-in keywords
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { invalidParameter, toWaId, unknownObject } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
-import { apiAuth, principalOf } from '../api/api-auth.js';
+import { actorOf, apiAuth, principalOf } from '../api/api-auth.js';
 import { decodeCursor, nextCursor } from '../api/cursor.js';
 import { errorResponses, pageLimit } from '../api/schemas.js';
 import { actingTenant } from '../api/tenant-scope.js';
@@ -43,11 +43,6 @@ import { readSubscription, SUBSCRIPTION_HELP, type ContactSource } from './subsc
 /** 100,000 CSV rows are a few MB; leave room for long names and JSON's overhead. */
 const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 const WA_ID_PART = /^\d{6,15}$/;
-
-function actorOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  return principal.kind === 'operator' ? 'operator' : `key:${principal.keyId}`;
-}
 
 /** A path's number as a wa_id; a malformed one is a contact that does not exist. */
 function waIdParam(raw: string): string {
