@@ -78,7 +78,7 @@ export const platformSpec = {
   SWITCHBOARD_RETENTION_MESSAGE_CONTENT_DAYS: {
     parse: daysAtLeast(MIN_MESSAGE_CONTENT_DAYS),
     optional: true,
-    description: `Days the content of messages is kept (at least ${MIN_MESSAGE_CONTENT_DAYS}: Meta's longest time to live is 30 days). Then text, media, template parameters and the rest of what was written are removed from sent and received messages, keeping who, when, type, template name and statuses (history, billing), and no webhook copy is kept longer either. Unset: content is kept.`,
+    description: `Days the content of messages is kept (at least ${MIN_MESSAGE_CONTENT_DAYS}: Meta's longest time to live is 30 days). Then text, media, template parameters and the rest of what was written are removed from sent and received messages, keeping who, when, type, template name and statuses (history, billing), and webhook copies already delivered are kept no longer either (undelivered tenant events keep theirs until delivered or dead-lettered). Unset: content is kept.`,
   },
   LOG_LEVEL: { parse: parsers.logLevel, default: 'info', description: 'pino log level (fatal … trace, silent).' },
 };
