@@ -64,6 +64,22 @@ describe('messaging gateway', () => {
     });
   }
 
+  /**
+   * Runs `body` with the order template's own time to live (message_send_ttl_seconds, as Meta's
+   * template edit sets it, on the synced copy) and a fault on Meta's sends; both are undone after.
+   */
+  async function withOrderTtl(seconds: number, fault: Record<string, unknown>, body: (rule: { id: string }) => Promise<void>): Promise<void> {
+    expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);
+    await stack.db.sql`update templates set message_send_ttl_seconds = ${seconds} where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    const { rules: [rule] } = await emulator(stack, 'POST', '/_emulator/faults', { match: { method: 'POST', path: '/:id/messages' }, ...fault });
+    try {
+      await body(rule);
+    } finally {
+      await emulator(stack, 'DELETE', '/_emulator/faults');
+      await stack.db.sql`update templates set message_send_ttl_seconds = null where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
+    }
+  }
+
   it('sends a template, reports statuses with its own id, and forwards the reply', async () => {
     const sent = await sendOrder(`+${USER}`, 'SB-1');
     expect(sent.status).toBe(200);
@@ -135,11 +151,7 @@ describe('messaging gateway', () => {
 
   it('fails a message whose time to live passes while Meta keeps failing, with a failed status (131026), and stops trying', async () => {
     const user = '15550109999';
-    // The template's own time to live (message_send_ttl_seconds), as Meta's template edit sets it, on the synced copy.
-    expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);
-    await stack.db.sql`update templates set message_send_ttl_seconds = 60 where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
-    const { rules: [rule] } = await emulator(stack, 'POST', '/_emulator/faults', { match: { method: 'POST', path: '/:id/messages' }, status: 503 });
-    try {
+    await withOrderTtl(60, { status: 503 }, async (rule) => {
       const sent = await sendOrder(user, 'SB-2', { biz_opaque_callback_data: 'otp-42' });
       expect(sent.status).toBe(200);
       const wamid = sent.json.messages[0].id as string;
@@ -165,18 +177,12 @@ describe('messaging gateway', () => {
       await advance(stack, 20_000, 1_000);
       expect((await emulator(stack, 'GET', `/_emulator/users/${user}/messages`)).data).toEqual([]);
       expect((await stack.db.sql`select 1 from send_queue q join messages m on m.id = q.message_id where m.wamid = ${wamid}`).length).toBe(0);
-    } finally {
-      await emulator(stack, 'DELETE', '/_emulator/faults');
-      await stack.db.sql`update templates set message_send_ttl_seconds = null where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
-    }
+    });
   });
 
   it('fails a message when its time to live passes, not at its next retry after a long backoff', async () => {
     const user = '15550107777';
-    expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);
-    await stack.db.sql`update templates set message_send_ttl_seconds = 60 where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
-    await emulator(stack, 'POST', '/_emulator/faults', { match: { method: 'POST', path: '/:id/messages' }, status: 503 });
-    try {
+    await withOrderTtl(60, { status: 503 }, async () => {
       const acceptedAt = stack.clock.now();
       const sent = await sendOrder(user, 'SB-4');
       const wamid = sent.json.messages[0].id as string;
@@ -197,19 +203,13 @@ describe('messaging gateway', () => {
         { timeout: 30_000, interval: 10 },
       );
       expect(stack.clock.now() - acceptedAt).toBeLessThan(75_000);
-    } finally {
-      await emulator(stack, 'DELETE', '/_emulator/faults');
-      await stack.db.sql`update templates set message_send_ttl_seconds = null where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
-    }
+    });
   });
 
   it('still sends an expired message whose earlier attempt had an unknown outcome: Meta may have it', async () => {
     const user = '15550108888';
-    expect((await stack.call('POST', '/api/v1/templates:sync', tenant.api_key)).status).toBe(200);
-    await stack.db.sql`update templates set message_send_ttl_seconds = 1 where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
     // The first send hangs until the platform gives up (its real 5 s timeout): an unknown outcome.
-    await emulator(stack, 'POST', '/_emulator/faults', { match: { method: 'POST', path: '/:id/messages' }, timeout: true, timeout_ms: 10_000, burst: 1 });
-    try {
+    await withOrderTtl(1, { timeout: true, timeout_ms: 10_000, burst: 1 }, async () => {
       const sent = await sendOrder(user, 'SB-3');
       expect(sent.status).toBe(200);
       const wamid = sent.json.messages[0].id as string;
@@ -231,10 +231,7 @@ describe('messaging gateway', () => {
       );
       const [row] = await stack.db.sql<{ status: string }[]>`select status from messages where wamid = ${wamid}`;
       expect(row!.status).not.toBe('failed');
-    } finally {
-      await emulator(stack, 'DELETE', '/_emulator/faults');
-      await stack.db.sql`update templates set message_send_ttl_seconds = null where name = 'order_confirmation' and waba_id = ${tenant.sandbox.waba_id}`;
-    }
+    });
   });
 
   it('exposes Prometheus metrics for what it accepted, dispatched and queued', async () => {
