@@ -19,6 +19,7 @@
  *   npm run bench -- --connections 256 # another fixed concurrency for the accept phases (default 64)
  *   npm run bench -- --workers 2       # the platform as two processes in every phase (default one)
  *   npm run bench -- --pg-stats        # PostgreSQL's costliest statements per phase (pg_stat_statements)
+ *   npm run bench -- --wal             # the accept and end-to-end phases' WAL per message by relation (pg_walinspect)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -29,7 +30,7 @@ import { describeMachine } from './lib/machine.js';
 import { parkDispatch } from './lib/park-dispatch.js';
 import { resetStatementStats, topStatements } from './lib/postgres.js';
 import { ROOT } from './lib/processes.js';
-import { computeRatios, cpuTable, statementTable, evaluateTargets, profileTable, queueDepthTable, table } from './lib/report.js';
+import { computeRatios, costTable, cpuTable, statementTable, evaluateTargets, profileTable, queueDepthTable, table, walTable } from './lib/report.js';
 import type { RunReport } from './lib/results.js';
 import { acceptPhase, barePhase } from './scenarios/accept.js';
 import { directPhase, endToEndPhase } from './scenarios/end-to-end.js';
@@ -42,13 +43,14 @@ import { SIZES } from './sizes.js';
 const PHASES = ['bare', 'accept', 'numbers', 'workers', 'e2e', 'direct', 'growth', 'profile', 'e2e-profile', 'memory'] as const;
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, workers: { type: 'string' }, 'pg-stats': { type: 'boolean', default: false } },
+  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, workers: { type: 'string' }, 'pg-stats': { type: 'boolean', default: false }, wal: { type: 'boolean', default: false } },
 });
 if (values.size !== 'small' && values.size !== 'full') throw new Error('--size must be small or full');
 const sizes = {
   ...SIZES[values.size],
   ...(values.connections ? { connections: Number(values.connections) } : {}),
   ...(values.workers ? { workers: Number(values.workers) } : {}),
+  ...(values.wal ? { walDetail: true } : {}),
 };
 if (!Number.isInteger(sizes.connections) || sizes.connections < 1) throw new Error('--connections must be a positive integer');
 if (!Number.isInteger(sizes.workers) || sizes.workers < 1) throw new Error('--workers must be a positive integer');
@@ -158,7 +160,7 @@ try {
   report.targets = evaluateTargets(report);
   await mkdir(outDir, { recursive: true });
   await writeFile(outFile, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\n${table(report)}\n\n${cpuTable(report)}\n\n${queueDepthTable(report)}\n\n${profileTable(report)}\n\n${statementTable(report)}`);
+  process.stdout.write(`\n${table(report)}\n\n${cpuTable(report)}\n\n${costTable(report)}\n\n${queueDepthTable(report)}\n\n${walTable(report)}\n\n${profileTable(report)}\n\n${statementTable(report)}`);
   if (sizes.name !== 'full') process.stdout.write('(size small: not the targets’ conditions; run the full size for the figures in docs/benchmarks.md)\n');
   log(`done; the run is in ${outFile}`);
 } finally {

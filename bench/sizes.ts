@@ -29,6 +29,8 @@ export interface Sizes {
   profileMs: number;
   /** Longest wait for the rest of the machine to go quiet before a measured phase. */
   quietWaitMs: number;
+  /** `--wal`: break the accept and end-to-end phases' WAL down by relation (pg_walinspect). */
+  walDetail?: boolean;
 }
 
 export const SIZES: Record<SizeName, Sizes> = {

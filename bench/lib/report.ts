@@ -128,6 +128,49 @@ export function cpuTable(report: RunReport): string {
   return [`| phase (CPU, 100 % = one core) | ${groups.join(' | ')} |`, `|---|${groups.map(() => '---').join('|')}|`, ...rows].join('\n');
 }
 
+/**
+ * What a message cost: CPU per process (µs), and through the platform PostgreSQL's WAL, transactions
+ * and row writes. The database columns depend on the code alone, so they compare runs on machines
+ * of different speed; the CPU columns move with the machine but not with how busy it was.
+ */
+export function costTable(report: RunReport): string {
+  const phases = [report.accept, ...report.growth.slice(1), report.acceptManyNumbers, report.acceptWorkers, report.endToEnd, report.direct].filter(
+    (p): p is NonNullable<typeof p> => p?.cost !== undefined,
+  );
+  if (phases.length === 0) return '';
+  const groups = [...new Set(phases.flatMap((p) => Object.keys(p.cost!.cpuUs)))].filter((g) => g !== 'bare server');
+  const rows = phases.map((p) => {
+    const c = p.cost!;
+    const viaPlatform = c.walBytes > 0;
+    const cpu = groups.map((g) => (c.cpuUs[g] !== undefined ? n(c.cpuUs[g]) : ''));
+    const db = viaPlatform ? [n(c.walBytes), String(c.transactions), String(c.rowsWritten)] : ['', '', ''];
+    return `| ${p.label} | ${n(c.messages)} | ${[...cpu, n(groups.reduce((sum, g) => sum + (c.cpuUs[g] ?? 0), 0)), ...db].join(' | ')} |`;
+  });
+  return [
+    `| cost per message | messages | ${groups.map((g) => `${g} µs`).join(' | ')} | all µs | WAL bytes | DB transactions | rows written |`,
+    `|---|---|${groups.map(() => '---').join('|')}|---|---|---|---|`,
+    ...rows,
+  ].join('\n');
+}
+
+/** With `--wal`: each platform phase's WAL per message by relation. */
+export function walTable(report: RunReport): string {
+  const phases = [report.accept, report.acceptManyNumbers, report.acceptWorkers, report.endToEnd].filter((p) => p?.cost?.walByRelation !== undefined);
+  return phases
+    .map((p) => {
+      const shares = p!.cost!.walByRelation!;
+      const total = shares.reduce((sum, r) => sum + r.bytes, 0);
+      return [
+        `WAL per message by relation, ${p!.label} (${n(total)} bytes):`,
+        '',
+        '| relation | records | bytes | share |',
+        '|---|---|---|---|',
+        ...shares.map((r) => `| ${r.relation} | ${r.records} | ${n(r.bytes)} | ${pct(r.bytes / Math.max(1, total))} |`),
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
 export function queueDepthTable(report: RunReport): string {
   const d = report.endToEnd?.queueDepths;
   if (!d) return '';

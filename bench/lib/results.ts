@@ -1,5 +1,6 @@
 /** What a run records: the JSON file's shape. */
 import type { EndToEndResult, LoadResult } from '../load/protocol.js';
+import type { CostPerMessage } from './cost.js';
 import type { ProfileSummary } from './cpu-profile.js';
 import type { Machine } from './machine.js';
 import type { StatementStat } from './postgres.js';
@@ -16,6 +17,8 @@ export interface LoadPhase {
   messagesPerCommit?: number;
   /** Database transactions per accepted message (every autocommit statement counts as one), platform phases only. */
   transactionsPerMessage?: number;
+  /** What a message cost each process and the database; platform phases only. */
+  cost?: CostPerMessage;
 }
 
 export interface EndToEndPhase {
@@ -23,6 +26,8 @@ export interface EndToEndPhase {
   numbers: number;
   result: EndToEndResult;
   cpu: Record<string, number>;
+  /** What a message cost each process (and, through the platform, the database). */
+  cost?: CostPerMessage;
   /** Platform only: Meta's throttling answers to the dispatcher (0 when it holds every limit), by code. */
   throttledByMeta?: Record<string, number>;
   /** Platform only: the most sends one number made to the emulator in any one second. */

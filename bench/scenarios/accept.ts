@@ -5,6 +5,7 @@
  * runs the same job against bench/bare-server.ts.
  */
 import type { BenchStack } from '../lib/bench-stack.js';
+import { costPerMessage, dbCounters, walByRelation } from '../lib/cost.js';
 import { dispatchedFrom, dropQueued } from '../lib/park-dispatch.js';
 import { cpuShare, sampleCpu, waitForQuiet, type CpuGroups } from '../lib/proc-stats.js';
 import { spawnTs } from '../lib/processes.js';
@@ -31,7 +32,7 @@ export async function acceptPhase(stack: BenchStack, sizes: Sizes, options: Acce
   const groups = stack.cpuGroups();
   await quiet(groups, sizes);
   const [last] = await stack.pg.sql<{ id: string }[]>`select coalesce(max(id), 0)::text as id from messages`;
-  const transactionsBefore = await transactions(stack);
+  const dbBefore = await dbCounters(sql);
   await options.beforeLoad?.();
   const before = sampleCpu(groups);
   const result = await stack.loadgen.load({
@@ -42,8 +43,11 @@ export async function acceptPhase(stack: BenchStack, sizes: Sizes, options: Acce
     durationMs: options.durationMs ?? sizes.durationMs,
     recipientBlock: options.recipientBlock,
   });
-  const cpu = cpuShare(before, sampleCpu(groups));
+  const after = sampleCpu(groups);
+  const cpu = cpuShare(before, after);
   await options.afterLoad?.();
+  // Read before the queue the phase left is dropped, whose deletes are not the phase's work.
+  const dbAfter = await dbCounters(sql, true);
   // Each accepted message's row carries the id of the transaction that committed it (xmin).
   const [batches] = await stack.pg.sql<{ rows: number; commits: number }[]>`
     select count(*)::int as rows, count(distinct xmin::text)::int as commits from messages where id > ${last!.id}::bigint`;
@@ -57,22 +61,10 @@ export async function acceptPhase(stack: BenchStack, sizes: Sizes, options: Acce
   await sql.unsafe('vacuum send_queue');
   const messagesPerCommit = Math.round((batches!.rows / Math.max(1, batches!.commits)) * 10) / 10;
   // Every statement outside an explicit transaction is a transaction of its own: per accepted
-  // message, this counts the platform's round trips that group commit does not amortise.
-  const transactionsPerMessage = Math.round(((await transactions(stack, true)) - transactionsBefore) / Math.max(1, batches!.rows) * 100) / 100;
-  return { label: options.label, numbers: options.numbers.length, storedAtStart, result, cpu, messagesPerCommit, transactionsPerMessage };
-}
-
-/**
- * Transactions committed in the database (every session's). Backends report their counts at most
- * once a second and an idle one within 10 s, so after a load the count is read 11 s later.
- */
-async function transactions(stack: BenchStack, afterLoad = false): Promise<number> {
-  if (afterLoad) await new Promise((resolve) => setTimeout(resolve, 11_000));
-  const [row] = await stack.pg.sql.begin(async (tx) => {
-    await tx`select pg_stat_clear_snapshot()`;
-    return tx<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`;
-  });
-  return Number(row!.n);
+  // message, the transactions count the platform's round trips that group commit does not amortise.
+  const cost = costPerMessage(batches!.rows, before, after, dbBefore, dbAfter);
+  if (sizes.walDetail) cost.walByRelation = await walByRelation(sql, dbBefore, dbAfter, batches!.rows);
+  return { label: options.label, numbers: options.numbers.length, storedAtStart, result, cpu, messagesPerCommit, transactionsPerMessage: cost.transactions, cost };
 }
 
 export async function barePhase(stack: BenchStack, sizes: Sizes): Promise<LoadPhase> {

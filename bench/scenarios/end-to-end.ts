@@ -6,6 +6,7 @@
  */
 import type { Sender } from '../load/protocol.js';
 import type { BenchStack } from '../lib/bench-stack.js';
+import { costPerMessage, dbCounters, walByRelation } from '../lib/cost.js';
 import { cpuShare, sampleCpu } from '../lib/proc-stats.js';
 import { sampleQueueDepths } from '../lib/queue-depths.js';
 import type { EndToEndPhase } from '../lib/results.js';
@@ -25,6 +26,7 @@ export interface LoadHooks {
 async function run(stack: BenchStack, sizes: Sizes, origin: string, senders: Sender[], recipientBlock: number, paceMps: number, hooks: LoadHooks = {}) {
   const groups = stack.cpuGroups();
   await quiet(groups, sizes);
+  const dbBefore = await dbCounters(stack.pg.sql);
   await hooks.beforeLoad?.();
   const before = sampleCpu(groups);
   const result = await stack.loadgen.endToEnd({
@@ -38,9 +40,15 @@ async function run(stack: BenchStack, sizes: Sizes, origin: string, senders: Sen
     recipientBlock,
     paceMps,
   });
-  const cpu = cpuShare(before, sampleCpu(groups));
+  const after = sampleCpu(groups);
   await hooks.afterLoad?.();
-  return { result, cpu };
+  // The job drains until every accepted message's read has arrived: its work is all in the window.
+  // Direct to the emulator the platform's database has no part (its counters are not waited for).
+  const viaPlatform = origin === stack.platformUrl;
+  const dbAfter = viaPlatform ? await dbCounters(stack.pg.sql, true) : dbBefore;
+  const cost = costPerMessage(result.accepted, before, after, dbBefore, dbAfter);
+  if (viaPlatform && sizes.walDetail) cost.walByRelation = await walByRelation(stack.pg.sql, dbBefore, dbAfter, result.accepted);
+  return { result, cpu: cpuShare(before, after), cost };
 }
 
 /**
@@ -52,7 +60,7 @@ export async function endToEndPhase(stack: BenchStack, sizes: Sizes, world: Worl
   const { sql } = stack.pg;
   const since = new Date();
   const depths = sampleQueueDepths(sql, world.e2eNumbers);
-  const { result, cpu } = await run(stack, sizes, stack.platformUrl, senders, recipientBlock, 0, hooks);
+  const { result, cpu, cost } = await run(stack, sizes, stack.platformUrl, senders, recipientBlock, 0, hooks);
   const queueDepths = await depths.stop();
   // Meta's webhooks to the platform in this phase: how many, how many changes, how fast processed.
   const [inbound] = await sql<{ events: number; changes: number; seconds: number }[]>`
@@ -76,6 +84,7 @@ export async function endToEndPhase(stack: BenchStack, sizes: Sizes, world: Worl
     numbers: senders.length,
     result,
     cpu,
+    cost,
     throttledByMeta: Object.fromEntries(throttled.map((r) => [String(r.code), r.n])),
     peakPerNumberPerSecond: peak!.n,
     queueDepths,
@@ -88,6 +97,6 @@ export async function endToEndPhase(stack: BenchStack, sizes: Sizes, world: Worl
 }
 
 export async function directPhase(stack: BenchStack, sizes: Sizes, world: World): Promise<EndToEndPhase> {
-  const { result, cpu } = await run(stack, sizes, stack.emulatorUrl, world.direct, 200, DIRECT_PACE_MPS);
-  return { label: `end to end direct to the emulator (no gateway), ${world.direct.length} numbers`, numbers: world.direct.length, result, cpu };
+  const { result, cpu, cost } = await run(stack, sizes, stack.emulatorUrl, world.direct, 200, DIRECT_PACE_MPS);
+  return { label: `end to end direct to the emulator (no gateway), ${world.direct.length} numbers`, numbers: world.direct.length, result, cpu, cost };
 }
