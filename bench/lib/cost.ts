@@ -73,7 +73,29 @@ export function costPerMessage(messages: number, cpuBefore: CpuSample, cpuAfter:
  */
 export async function walByRelation(sql: Sql, from: DbCounters, to: DbCounters, messages: number, top = 15): Promise<WalShare[]> {
   await sql`create extension if not exists pg_walinspect`;
-  const rows = await sql<{ relation: string; records: string; bytes: string }[]>`
+  let rows: Array<{ relation: string; records: string; bytes: string }>;
+  try {
+    rows = await walRecordsByRelation(sql, from, to);
+  } catch (err) {
+    // A checkpoint during a long phase may have recycled the range's first segments.
+    return [{ relation: `(not available: ${err instanceof Error ? err.message : String(err)})`, records: 0, bytes: 0 }];
+  }
+  const per = (x: string | number, digits: number) => Math.round((Number(x) / Math.max(1, messages)) * 10 ** digits) / 10 ** digits;
+  const shares = rows.slice(0, top).map((r) => ({ relation: r.relation, records: per(r.records, 2), bytes: per(r.bytes, 0) }));
+  const rest = rows.slice(top);
+  if (rest.length > 0) {
+    shares.push({
+      relation: `${rest.length} others`,
+      records: per(rest.reduce((sum, r) => sum + Number(r.records), 0), 2),
+      bytes: per(rest.reduce((sum, r) => sum + Number(r.bytes), 0), 0),
+    });
+  }
+  return shares;
+}
+
+/** WAL records and bytes between two positions, by relation (of each record's first block). */
+function walRecordsByRelation(sql: Sql, from: DbCounters, to: DbCounters) {
+  return sql<{ relation: string; records: string; bytes: string }[]>`
     with blocks as (
       select (regexp_match(block_ref, 'rel [0-9]+/[0-9]+/([0-9]+)'))[1]::oid as filenode, count(*) as records, sum(record_length) as bytes
       from pg_get_wal_records_info(${from.walLsn}::pg_lsn, ${to.walLsn}::pg_lsn)
@@ -86,15 +108,4 @@ export async function walByRelation(sql: Sql, from: DbCounters, to: DbCounters, 
     -- A TOAST table, or its index, is named after the table it belongs to.
     left join pg_class owner on owner.reltoastrelid = coalesce(case when c.relnamespace = 'pg_toast'::regnamespace then i.indrelid end, c.oid)
     group by 1 order by sum(b.bytes) desc`;
-  const per = (x: string | number, digits: number) => Math.round((Number(x) / Math.max(1, messages)) * 10 ** digits) / 10 ** digits;
-  const shares = rows.slice(0, top).map((r) => ({ relation: r.relation, records: per(r.records, 2), bytes: per(r.bytes, 0) }));
-  const rest = rows.slice(top);
-  if (rest.length > 0) {
-    shares.push({
-      relation: `${rest.length} others`,
-      records: per(rest.reduce((sum, r) => sum + Number(r.records), 0), 2),
-      bytes: per(rest.reduce((sum, r) => sum + Number(r.bytes), 0), 0),
-    });
-  }
-  return shares;
 }
