@@ -32,7 +32,7 @@ export function sampleQueueDepths(sql: Sql, phoneNumberIds: string[]): { stop():
           (select count(*) from send_queue where phone_number_id = any(${phoneNumberIds}::text[]))::int as "sendQueue",
           (select count(*) from inbound_events where processed_at is null)::int as "inboundUnprocessed",
           (select count(*) from pending_statuses)::int as "pendingStatuses",
-          (select count(*) from webhook_events where state = 'pending')::int as "tenantEventsPending"`;
+          (select count(*) from webhook_pending)::int as "tenantEventsPending"`;
       samples.push({ atMs: Date.now() - start, ...row! });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }

@@ -30,6 +30,6 @@ describe('sweeps over queue tables', () => {
       expect(await queuedDestinations(one)).toEqual([]);
     }
     const prepared = await one<{ statement: string }[]>`select statement from pg_prepared_statements`;
-    expect(prepared.filter((p) => /send_queue|webhook_events/.test(p.statement))).toEqual([]);
+    expect(prepared.filter((p) => /send_queue|webhook_pending|webhook_events/.test(p.statement))).toEqual([]);
   });
 });

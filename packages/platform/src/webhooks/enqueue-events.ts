@@ -74,7 +74,10 @@ export async function enqueueTenantEvents(tx: TransactionSql, events: TenantEven
   throw new Error('webhook destinations kept changing while events were queued');
 }
 
-/** Inserts the events and NOTIFYs their destinations; false (nothing inserted) when a URL has no destination row yet. */
+/**
+ * Inserts the events, the queue rows of those with a destination (webhook_pending), and NOTIFYs
+ * their destinations; false (nothing inserted) when a URL has no destination row yet.
+ */
 async function insertEvents(tx: TransactionSql, resolved: ReturnType<typeof withUrls>, at: Date | null): Promise<boolean> {
   // Identity values follow the ORDER BY of an INSERT … SELECT, so ids keep the caller's order.
   const [row] = await tx<{ missing: boolean }[]>`
@@ -95,7 +98,10 @@ async function insertEvents(tx: TransactionSql, resolved: ReturnType<typeof with
       from r
       where not exists (select from missing)
       order by r.ord
-      returning destination_id),
+      returning id, destination_id, tenant_id, ordering_key, state),
+    queued as (
+      insert into webhook_pending (event_id, destination_id, tenant_id, ordering_key)
+      select id, destination_id, tenant_id, ordering_key from inserted where state = 'pending'),
     notified as (
       select pg_notify(${WEBHOOK_CHANNEL}, case when length(ids) > ${MAX_NOTIFY_PAYLOAD} then '' else ids end)
       from (select string_agg(distinct destination_id::text, ',') as ids from inserted) n

@@ -120,7 +120,7 @@ export async function settle(world: FaultWorld, accepted: Accepted[], timeoutMs 
     const [row] = await world.sql<{ n: number }[]>`
       select ((select count(*) from send_queue)
         + (select count(*) from inbound_events where processed_at is null and attempts < 5)
-        + (select count(*) from webhook_events where state = 'pending'))::int as n`.catch(() => [{ n: -1 }]);
+        + (select count(*) from webhook_pending))::int as n`.catch(() => [{ n: -1 }]);
     const done = accepted.every((a) => {
       const seen = world.receiver.statuses.get(a.wamid);
       return seen?.has('read') || seen?.has('failed');

@@ -1,6 +1,6 @@
 /**
- * The next events of a destination, oldest first. No row locks: the caller holds the destination's
- * advisory lock, so no one else sends from this queue.
+ * The next events of a destination, oldest first, from its queue (webhook_pending). No row locks:
+ * the caller holds the destination's advisory lock, so no one else sends from this queue.
  *
  * Order per conversation: an event is held back while an earlier event with the same ordering key
  * is undelivered on another destination (its URL was resolved before a configuration change).
@@ -12,7 +12,7 @@ import type { ISql, PendingQuery, Row, Sql } from 'postgres';
 /**
  * The tenant's other destinations that still have pending events: the only ones an event's order
  * can wait on (a URL changed while events were queued). Usually none, so callers test for any
- * first, once, and only then look at events: the pending index also holds delivered events'
+ * first, once, and only then look at events: the queue's index also holds delivered events'
  * entries until vacuum, and a plan that scans it per candidate grows with every delivery.
  *
  * @param tenantId the tenant, as a value or as a SQL fragment giving it
@@ -22,7 +22,7 @@ export function otherPendingDestinations(sql: ISql, tenantId: string | PendingQu
     select o.id from webhook_destinations o
     where o.tenant_id = ${typeof tenantId === 'string' ? sql`${tenantId}::uuid` : sql`(${tenantId})`}
       and o.id <> ${destinationId}
-      and exists (select from webhook_events w where w.destination_id = o.id and w.state = 'pending')`;
+      and exists (select from webhook_pending w where w.destination_id = o.id)`;
 }
 
 export interface ClaimedEvent {
@@ -49,13 +49,16 @@ export async function claimBatch(sql: Sql, destinationId: string, limit: number)
     with others as materialized (
       ${otherPendingDestinations(sql, sql`select tenant_id from webhook_destinations where id = ${destinationId}`, destinationId)})
     select e.id::text as id, e.event_id::text as event_id, e.waba_id, e.field, e.value::text as value_json, e.ordering_key, e.created_at
-    from webhook_events e
-    where e.destination_id = ${destinationId} and e.state = 'pending'
-      and (not exists (select from others)
-           or not exists (
-             select from webhook_events p
-             where p.destination_id in (select id from others) and p.state = 'pending'
-               and p.tenant_id = e.tenant_id and p.ordering_key = e.ordering_key and p.id < e.id))
-    order by e.id
-    limit ${limit}`;
+    from (
+      select q.event_id from webhook_pending q
+      where q.destination_id = ${destinationId}
+        and (not exists (select from others)
+             or not exists (
+               select from webhook_pending p
+               where p.destination_id in (select id from others)
+                 and p.tenant_id = q.tenant_id and p.ordering_key = q.ordering_key and p.event_id < q.event_id))
+      order by q.event_id
+      limit ${limit}) q
+    join webhook_events e on e.id = q.event_id
+    order by e.id`;
 }

@@ -1,7 +1,7 @@
 /**
  * The sweep's view: every destination with undelivered events, when it may next be tried, and
  * the creation time of its oldest undelivered event (for the lag gauge). One index probe per
- * destination (webhook_events_queue).
+ * destination (webhook_pending_queue).
  */
 import type { Sql } from 'postgres';
 
@@ -17,9 +17,9 @@ export async function queuedDestinations(sql: Sql): Promise<QueuedDestination[]>
     select d.id::text as id, d.retry_at, h.created_at as oldest
     from webhook_destinations d
     cross join lateral (
-      select e.created_at from webhook_events e
-      where e.destination_id = d.id and e.state = 'pending'
-      order by e.id limit 1) h`.simple();
+      select e.created_at from webhook_pending q join webhook_events e on e.id = q.event_id
+      where q.destination_id = d.id
+      order by q.event_id limit 1) h`.simple();
 }
 
 export interface Destination {

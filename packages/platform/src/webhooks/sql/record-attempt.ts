@@ -1,6 +1,7 @@
 /**
  * Records one POST to a destination, each outcome in a single statement (the attempt with its
- * events' ids, each event's state and attempt ids, the destination's backoff), then wakes
+ * events' ids, each event's state and attempt ids, the destination's backoff; events delivered or
+ * dead-lettered leave the queue, webhook_pending), then wakes
  * destinations whose events were waiting behind the resolved ones (same ordering key, another
  * URL) with a NOTIFY.
  *
@@ -43,15 +44,17 @@ export async function recordDelivered(sql: Sql, a: AttemptRecord, recovered: boo
       update webhook_destinations set failures = 0, retry_at = null, last_success_at = ${a.now}, last_error = null
       where id = ${a.destinationId}),
     done as (
+      delete from webhook_pending where event_id = any(${a.eventIds}::bigint[])
+      returning event_id, ordering_key),
+    delivered as (
       update webhook_events set state = 'delivered', delivered_at = ${a.now}, attempts = attempts + 1, last_error = null,
         attempt_ids = attempt_ids || (select id from attempt)
-      where id = any(${a.eventIds}::bigint[]) and state = 'pending'
-      returning ordering_key)
+      where id in (select event_id from done))
     ${notifyWaiting(sql, a, 'done')}`;
   if (recovered) {
     await sql`
       update webhook_events set first_failed_at = null
-      where destination_id = ${a.destinationId} and state = 'pending' and first_failed_at is not null`;
+      where id in (select event_id from webhook_pending where destination_id = ${a.destinationId}) and first_failed_at is not null`;
   }
 }
 
@@ -79,17 +82,20 @@ export async function recordFailed(sql: Sql, a: FailedAttempt): Promise<{ retryA
       returning retry_at),
     -- Only rows that change: the batch, events starting their window, events past it.
     events as (
-      update webhook_events set
-        attempts = attempts + case when id = any(${a.eventIds}::bigint[]) then 1 else 0 end,
-        last_error = case when id = any(${a.eventIds}::bigint[]) then ${a.error} else last_error end,
-        attempt_ids = case when id = any(${a.eventIds}::bigint[]) then attempt_ids || (select id from attempt) else attempt_ids end,
-        first_failed_at = coalesce(first_failed_at, ${a.now}),
-        state = case when first_failed_at <= ${cutoff} then 'dead' else 'pending' end,
-        dead_at = case when first_failed_at <= ${cutoff} then ${a.now}::timestamptz end
-      where destination_id = ${a.destinationId} and state = 'pending'
-        and (id = any(${a.eventIds}::bigint[]) or first_failed_at is null or first_failed_at <= ${cutoff})
-      returning state, ordering_key),
-    done as (select ordering_key from events where state = 'dead'),
+      update webhook_events e set
+        attempts = e.attempts + case when e.id = any(${a.eventIds}::bigint[]) then 1 else 0 end,
+        last_error = case when e.id = any(${a.eventIds}::bigint[]) then ${a.error} else e.last_error end,
+        attempt_ids = case when e.id = any(${a.eventIds}::bigint[]) then e.attempt_ids || (select id from attempt) else e.attempt_ids end,
+        first_failed_at = coalesce(e.first_failed_at, ${a.now}),
+        state = case when e.first_failed_at <= ${cutoff} then 'dead' else 'pending' end,
+        dead_at = case when e.first_failed_at <= ${cutoff} then ${a.now}::timestamptz end
+      from webhook_pending q
+      where q.destination_id = ${a.destinationId} and e.id = q.event_id
+        and (e.id = any(${a.eventIds}::bigint[]) or e.first_failed_at is null or e.first_failed_at <= ${cutoff})
+      returning e.id, e.state, e.ordering_key),
+    done as (
+      delete from webhook_pending where event_id in (select id from events where state = 'dead')
+      returning ordering_key),
     wake as (${notifyWaiting(sql, a, 'done')})
     select (select retry_at from destination) as retry_at,
            (select count(*)::int from done) as dead,
@@ -99,7 +105,7 @@ export async function recordFailed(sql: Sql, a: FailedAttempt): Promise<{ retryA
 
 /**
  * NOTIFY the other destinations holding undelivered events of the keys in `resolved` (a CTE of
- * ordering_key rows). The statement's snapshot predates its own updates, which is fine: only other
+ * ordering_key rows). The statement's snapshot predates its own changes, which is fine: only other
  * destinations' rows are read. The lookup runs only if another destination of the tenant has
  * pending events at all (a one-time test: see otherPendingDestinations in claim-batch.ts).
  */
@@ -107,10 +113,10 @@ function notifyWaiting(sql: Sql, a: AttemptRecord, resolved: string) {
   return sql`
     select pg_notify(${WEBHOOK_CHANNEL}, case when length(ids) > ${MAX_NOTIFY_PAYLOAD} then '' else ids end)
     from (
-      select string_agg(distinct e.destination_id::text, ',') as ids
-      from webhook_events e
+      select string_agg(distinct p.destination_id::text, ',') as ids
+      from webhook_pending p
       where (select exists (${otherPendingDestinations(sql, a.tenantId, a.destinationId)}))
-        and e.tenant_id = ${a.tenantId} and e.state = 'pending' and e.destination_id <> ${a.destinationId}
-        and e.ordering_key in (select ordering_key from ${sql(resolved)})) w
+        and p.tenant_id = ${a.tenantId} and p.destination_id <> ${a.destinationId}
+        and p.ordering_key in (select ordering_key from ${sql(resolved)})) w
     where ids is not null`;
 }
