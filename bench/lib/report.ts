@@ -53,7 +53,7 @@ function loadRow(p: LoadPhase | undefined, label?: string): string[] | undefined
   const r: LoadResult = p.result;
   const failures = Object.entries(r.failures).map(([s, c]) => `${c}×${s}`).join(' ');
   const why = r.failureSample ? ` (${r.failureSample.slice(0, 120).replace(/\|/g, '/')})` : '';
-  return [label ?? p.label, `${n(r.rps)} req/s`, ms(r.latencyMs.p50), ms(r.latencyMs.p99), ms(r.latencyMs.p999), `${n(r.requests)} in ${r.seconds} s${p.messagesPerCommit ? `, ${p.messagesPerCommit} msgs/commit` : ''}${p.transactionsPerMessage ? `, ${p.transactionsPerMessage} DB transactions/msg` : ''}${failures ? `; failed ${failures}${why}` : ''}`];
+  return [label ?? p.label, `${n(r.rps)} req/s`, ms(r.latencyMs.p50), ms(r.latencyMs.p99), ms(r.latencyMs.p999), `${n(r.requests)} in ${r.seconds} s${p.messagesPerCommit ? `, ${p.messagesPerCommit} msgs/commit` : ''}${p.cost ? `, ${p.cost.transactions} DB transactions/msg` : ''}${failures ? `; failed ${failures}${why}` : ''}`];
 }
 
 /**
@@ -141,7 +141,7 @@ export function costTable(report: RunReport): string {
   const groups = [...new Set(phases.flatMap((p) => Object.keys(p.cost!.cpuUs)))].filter((g) => g !== 'bare server');
   const rows = phases.map((p) => {
     const c = p.cost!;
-    const viaPlatform = c.walBytes > 0;
+    const viaPlatform = p !== report.direct;
     const cpu = groups.map((g) => (c.cpuUs[g] !== undefined ? n(c.cpuUs[g]) : ''));
     const db = viaPlatform ? [n(c.walBytes), String(c.transactions), String(c.rowsWritten)] : ['', '', ''];
     return `| ${p.label} | ${n(c.messages)} | ${[...cpu, n(groups.reduce((sum, g) => sum + (c.cpuUs[g] ?? 0), 0)), ...db].join(' | ')} |`;

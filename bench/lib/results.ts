@@ -15,9 +15,7 @@ export interface LoadPhase {
   cpu: Record<string, number>;
   /** Accepted messages per committed transaction in the database (group commit at work); platform phases only. */
   messagesPerCommit?: number;
-  /** Database transactions per accepted message (every autocommit statement counts as one), platform phases only. */
-  transactionsPerMessage?: number;
-  /** What a message cost each process and the database; platform phases only. */
+  /** What a message cost each process and the database (its `transactions` count the round trips group commit does not amortise); platform phases only. */
   cost?: CostPerMessage;
 }
 

@@ -64,7 +64,7 @@ export async function acceptPhase(stack: BenchStack, sizes: Sizes, options: Acce
   // message, the transactions count the platform's round trips that group commit does not amortise.
   const cost = costPerMessage(batches!.rows, before, after, dbBefore, dbAfter);
   if (sizes.walDetail) cost.walByRelation = await walByRelation(sql, dbBefore, dbAfter, batches!.rows);
-  return { label: options.label, numbers: options.numbers.length, storedAtStart, result, cpu, messagesPerCommit, transactionsPerMessage: cost.transactions, cost };
+  return { label: options.label, numbers: options.numbers.length, storedAtStart, result, cpu, messagesPerCommit, cost };
 }
 
 export async function barePhase(stack: BenchStack, sizes: Sizes): Promise<LoadPhase> {
