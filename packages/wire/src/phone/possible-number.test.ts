@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import metadata from 'libphonenumber-js/metadata.min.json';
 import { describe, expect, it } from 'vitest';
 import { possibleNumber, possibleNumberSlow } from './possible-number.js';
 
@@ -20,6 +21,16 @@ describe('possibleNumber', () => {
         expect(possibleNumber(digits)).toBe(possibleNumberSlow(digits));
       }),
       { numRuns: 20_000 },
+    );
+  });
+
+  it('answers as libphonenumber-js does after every calling code', () => {
+    const codes = fc.constantFrom(...Object.keys(metadata.country_calling_codes));
+    fc.assert(
+      fc.property(codes, fc.stringMatching(/^\d{0,15}$/), (code, rest) => {
+        expect(possibleNumber(code + rest)).toBe(possibleNumberSlow(code + rest));
+      }),
+      { numRuns: 50_000 },
     );
   });
 

@@ -8,25 +8,13 @@ import { possibleNumber } from './possible-number.js';
 
 const ALLOWED = /^[+\d\s\-().]+$/;
 
-// Parsing costs about 4 µs a number (possible-number.ts); senders repeat recipients, so answers
-// are remembered, up to a bound.
-const CACHE_LIMIT = 50_000;
-const cache = new Map<string, string | undefined>();
-
 /**
  * Returns the wa_id for a recipient, or undefined when it cannot be a phone number.
  * `businessCallingCode` is the sending number's country calling code (e.g. "1", "91").
+ * Not cached: the common case costs well under a microsecond (possible-number.ts), less than a
+ * cache would, and a cache of recipients only grows the heap the collector walks.
  */
 export function toWaId(input: string, businessCallingCode?: string): string | undefined {
-  const key = `${businessCallingCode ?? ''}|${input}`;
-  if (cache.has(key)) return cache.get(key);
-  const waId = parseWaId(input, businessCallingCode);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, waId);
-  return waId;
-}
-
-function parseWaId(input: string, businessCallingCode?: string): string | undefined {
   const trimmed = input.trim();
   if (trimmed.length === 0 || trimmed.length > 40 || !ALLOWED.test(trimmed)) return undefined;
   const digits = trimmed.replace(/\D/g, '');
@@ -38,8 +26,6 @@ function parseWaId(input: string, businessCallingCode?: string): string | undefi
   }
   return possibleNumber(businessCallingCode + digits) ?? possibleNumber(digits);
 }
-
-
 
 /** The country calling code of a wa_id or display number ("16505551234" → "1"). */
 export function callingCode(waIdOrNumber: string): string | undefined {
