@@ -67,37 +67,27 @@ function readParam(p: unknown, where: string, allowed: readonly string[]): ReadP
   const type = typeof p.type === 'string' ? p.type.toLowerCase() : undefined;
   if (!type) throw missing(`${where}: parameter type is required`);
   if (!allowed.includes(type)) throw formatMismatch(`${where}: a parameter of type ${type} where the template expects ${allowed.join(' or ')}`);
-  const field = (name: string) => {
-    const value = p[name];
-    if (!isRecord(value)) throw missing(`${where}: the ${name} object is required for a parameter of type ${type}`);
-    return value;
-  };
-  const text = (value: unknown, name: string) => {
-    if (value === undefined || value === '') throw missing(`${where}: ${name} is required`);
-    if (typeof value !== 'string') throw invalid(`${where}: ${name} must be a string`);
-    return value;
-  };
   switch (type) {
     case 'text':
-      return { type, value: text(p.text, 'text'), raw: p };
+      return { type, value: textValue(p.text, 'text', where), raw: p };
     case 'payload':
-      return { type, value: text(p.payload, 'payload'), raw: p };
+      return { type, value: textValue(p.payload, 'payload', where), raw: p };
     case 'coupon_code': {
-      const code = text(p.coupon_code, 'coupon_code');
+      const code = textValue(p.coupon_code, 'coupon_code', where);
       if (code.length > TemplateLimits.copyCodeExampleMaxLength) throw tooLong(`${where}: coupon_code is at most ${TemplateLimits.copyCodeExampleMaxLength} characters`);
       return { type, value: code, raw: p };
     }
     case 'currency': {
-      const currency = field('currency');
-      const value = text(currency.fallback_value, 'currency.fallback_value');
+      const currency = objectField(p, 'currency', where, type);
+      const value = textValue(currency.fallback_value, 'currency.fallback_value', where);
       if (typeof currency.code !== 'string' || !/^[A-Z]{3}$/.test(currency.code)) throw invalid(`${where}: currency.code must be an ISO 4217 code such as USD`);
       if (!Number.isInteger(currency.amount_1000)) throw invalid(`${where}: currency.amount_1000 must be an integer (amount × 1000)`);
       return { type, value, raw: p };
     }
     case 'date_time':
-      return { type, value: text(field('date_time').fallback_value, 'date_time.fallback_value'), raw: p };
+      return { type, value: textValue(objectField(p, 'date_time', where, type).fallback_value, 'date_time.fallback_value', where), raw: p };
     case 'location': {
-      const location = field('location');
+      const location = objectField(p, 'location', where, type);
       for (const axis of ['latitude', 'longitude'] as const) {
         const n = typeof location[axis] === 'string' ? Number(location[axis]) : location[axis];
         if (location[axis] === undefined) throw missing(`${where}: location.${axis} is required`);
@@ -106,11 +96,11 @@ function readParam(p: unknown, where: string, allowed: readonly string[]): ReadP
       return { type, value: '', raw: p };
     }
     case 'action':
-      field('action');
+      objectField(p, 'action', where, type);
       return { type, value: '', raw: p };
     default: {
       // Media: exactly one of id or link.
-      const media = field(type);
+      const media = objectField(p, type, where, type);
       const hasId = typeof media.id === 'string' && media.id !== '';
       const hasLink = typeof media.link === 'string' && media.link !== '';
       if (!hasId && !hasLink) throw missing(`${where}: ${type}.id or ${type}.link is required`);
@@ -119,6 +109,20 @@ function readParam(p: unknown, where: string, allowed: readonly string[]): ReadP
       return { type, value: '', raw: p };
     }
   }
+}
+
+// Module-level rather than closures in readParam: run under tsx (esbuild's keepNames), a named
+// closure is wrapped in __name on every call, which showed in the accept profile.
+function objectField(p: Record<string, unknown>, name: string, where: string, type: string): Record<string, unknown> {
+  const value = p[name];
+  if (!isRecord(value)) throw missing(`${where}: the ${name} object is required for a parameter of type ${type}`);
+  return value;
+}
+
+function textValue(value: unknown, name: string, where: string): string {
+  if (value === undefined || value === '') throw missing(`${where}: ${name} is required`);
+  if (typeof value !== 'string') throw invalid(`${where}: ${name} must be a string`);
+  return value;
 }
 
 function paramsOf(component: Record<string, unknown> | undefined, where: string): unknown[] {
