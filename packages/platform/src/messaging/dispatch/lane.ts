@@ -88,9 +88,15 @@ export class Lane {
         this.#again = false;
         const progressed = await this.#round(this.#number);
         if (this.#closing) return;
-        if (!progressed && !this.#again) break;
+        if (progressed || this.#again) continue;
+        await this.#scheduleWake();
+        // A poke while the next wake was being worked out (a commit's NOTIFY after the last
+        // claim) would otherwise be lost: its look at the queue may predate the commit, or see
+        // the message and take it for one held back by the pair rate (a wake a second later).
+        if (!this.#again || this.#closing) break;
+        this.#cancelWake?.();
+        this.#cancelWake = undefined;
       }
-      await this.#scheduleWake();
     } catch (err) {
       // What this round marked in flight is recovered (as unknown outcomes) on the next run.
       this.#number = undefined;
