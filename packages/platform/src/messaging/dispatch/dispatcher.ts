@@ -12,8 +12,8 @@ import { numbersWithWork } from '../sql/claim-batch.js';
 import { SEND_CHANNEL } from '../sql/insert-accepted.js';
 import { Lane } from './lane.js';
 
-/** Advisory-lock namespace of send lanes ("SWSQ"). */
-const LEASE_NAMESPACE = 0x53575351;
+/** Advisory-lock namespace of send lanes ("SWSQ"); a test holds a number's lease with it to keep the dispatcher off. */
+export const LEASE_NAMESPACE = 0x53575351;
 const SWEEP_MS = 5_000;
 
 export class Dispatcher {

@@ -1,0 +1,80 @@
+/**
+ * A message committed while its number's lane works out when to wake next (its NOTIFY pokes the
+ * lane just then) is sent at once, not left until a later wake. The window is one query wide, so
+ * the test holds that query at a gate: the number's send lease is held here (as another process
+ * would hold it), so the stack's dispatcher stays off the number, and a lane of the test's own,
+ * whose context lets every query through but holds the one that looks for the next due time,
+ * runs it. The clock is frozen: a wake scheduled for later never comes.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ReservedSql } from 'postgres';
+import { startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { LEASE_NAMESPACE } from './dispatcher.js';
+import { Lane } from './lane.js';
+
+describe('a lane poked while it works out its next wake', () => {
+  let stack: Stack;
+  let tenant: TenantWithNumber;
+  let lease: ReservedSql;
+  beforeAll(async () => {
+    stack = await startStack();
+    tenant = await stack.tenantWithNumber('Wake');
+    lease = await stack.db.sql.reserve();
+    await lease`select pg_advisory_lock(${LEASE_NAMESPACE}, hashtext(${tenant.sandbox.phone_number_id}))`;
+  });
+  afterAll(async () => {
+    await lease`select pg_advisory_unlock_all()`;
+    lease.release();
+    await stack.close();
+  });
+
+  const send = async (to: string): Promise<string> => {
+    const res = await stack.call('POST', `/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, {
+      messaging_product: 'whatsapp',
+      to,
+      type: 'template',
+      template: { name: 'hello_world', language: { code: 'en_US' } },
+    });
+    expect(res.status).toBe(200);
+    return res.json.messages[0].id as string;
+  };
+  const handedToMeta = async (wamid: string) =>
+    (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from messages where wamid = ${wamid} and meta_wamid is not null`)[0]!.n === 1;
+
+  it('runs another round for the message committed meanwhile', async () => {
+    const real = stack.platform.ctx.sql;
+    let holdNextLook = false;
+    let reached!: () => void;
+    let open!: () => void;
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated = new Proxy(real, {
+      apply(target, self, args: unknown[]) {
+        const strings = args[0] as readonly string[] | undefined;
+        if (holdNextLook && Array.isArray(strings) && strings.join('').includes('least(available_at')) {
+          holdNextLook = false;
+          reached();
+          return gate.then(() => Reflect.apply(target, self, args) as unknown);
+        }
+        return Reflect.apply(target, self, args) as unknown;
+      },
+    });
+    const lane = new Lane({ ...stack.platform.ctx, sql: gated }, tenant.sandbox.phone_number_id, () => undefined);
+    try {
+      const first = await send('15550501001');
+      holdNextLook = true;
+      lane.poke();
+      // The lane sends the first message, finds nothing more, and stops at the gate.
+      await atGate;
+      expect(await handedToMeta(first)).toBe(true);
+
+      const second = await send('15550501002');
+      lane.poke(); // what the dispatcher does on the commit's NOTIFY
+      open();
+      await vi.waitFor(async () => expect(await handedToMeta(second)).toBe(true));
+    } finally {
+      open();
+      await lane.close();
+    }
+  });
+});
