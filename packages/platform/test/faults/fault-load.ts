@@ -180,3 +180,19 @@ export function expectNothingLost(t: Tally, options: { failedAllowed?: boolean }
   if (!options.failedAllowed) expect(t.failed).toBe(0);
   expect(t.readByTenant).toBe(t.accepted - t.failed);
 }
+
+/**
+ * Where the messages that never reached Meta are, printed when a scenario lost some: their rows
+ * in `messages` and `send_queue`, and the platform's last warnings and errors. A lost message is
+ * a finding; this is what it takes to find its cause from a CI log.
+ */
+export async function explainMissing(world: FaultWorld, t: Tally): Promise<void> {
+  if (t.missing.length === 0) return;
+  const rows = await world.sql`
+    select m.id, m.idempotency_key as tag, m.phone_number_id, m.status, m.attempts, m.meta_wamid, m.error,
+      q.available_at, q.attempts as queue_attempts, q.in_flight_since, q.held_reason, q.expires_at
+    from messages m left join send_queue q on q.message_id = m.id
+    where m.idempotency_key = any(${t.missing}::text[])`.catch((err: unknown) => [{ error: String(err) }]);
+  const logged = world.platform().stdout.filter((line) => /"level":(40|50|60)/.test(line)).slice(-15);
+  console.log(`[faults] FINDING: ${t.missing.length} messages never reached Meta:\n${JSON.stringify(rows, null, 1)}\nthe platform's last warnings and errors:\n${logged.join('\n')}`);
+}

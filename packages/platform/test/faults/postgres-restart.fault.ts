@@ -11,7 +11,7 @@
  * checks that nothing accepted is lost either way; the second checks that it did not exit.
  */
 import { afterAll, expect, it } from 'vitest';
-import { expectNothingLost, FAULT_CONCURRENCY, FAULT_COUNT, report, sendLoad, settle, tally } from './fault-load.js';
+import { expectNothingLost, explainMissing, FAULT_CONCURRENCY, FAULT_COUNT, report, sendLoad, settle, tally } from './fault-load.js';
 import { startFaultWorld, type FaultWorld } from './fault-world.js';
 
 let world: FaultWorld | undefined;
@@ -30,6 +30,7 @@ it('loses nothing across a PostgreSQL restart under load', async () => {
   const t = await tally(w, accepted);
   report(`PostgreSQL restarted (down 2 s) under load; platform exits: ${w.crashes.length}`, t);
   for (const crash of w.crashes) console.log(`[faults] FINDING: the platform exited (${crash.exit}) when PostgreSQL restarted:\n${crash.stderr}`);
+  await explainMissing(w, t);
   expectNothingLost(t);
 });
 
