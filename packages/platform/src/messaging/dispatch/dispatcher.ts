@@ -24,8 +24,6 @@ export class Dispatcher {
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
   #acquiring = new Set<string>();
-  /** Lanes stopped because the lease session was replaced, until their last round has ended. */
-  readonly #stopping = new Map<string, Promise<void>>();
 
   constructor(private readonly ctx: PlatformContext) {}
 
@@ -75,10 +73,6 @@ export class Dispatcher {
       const [row] = await this.#lockConn<{ locked: boolean; pid: number }[]>`
         select pg_try_advisory_lock(${LEASE_NAMESPACE}, hashtext(${phoneNumberId})) as locked, pg_backend_pid() as pid`;
       await this.#checkSession(row?.pid);
-      // A lane stopped with a lost lease may still be in its last round: the new one starts after
-      // it, so two lanes never send from one number, and the new lane's recovery of in-flight
-      // sends sees the rows the old one marked.
-      await this.#stopping.get(phoneNumberId);
       if (!row?.locked || this.#closing) {
         if (row?.locked) await this.#release(phoneNumberId);
         return;
@@ -121,16 +115,12 @@ export class Dispatcher {
   /** A new backend pid means the lease session was replaced and every lock we held is gone. */
   async #checkSession(pid: number | undefined): Promise<void> {
     if (pid === undefined) return;
-    const was = this.#leasePid;
-    // Set first: a concurrent caller with the same pid must not stop the lanes made since.
+    if (this.#leasePid !== undefined && pid !== this.#leasePid) {
+      this.ctx.logger.warn({ was: this.#leasePid, now: pid }, 'send lease session was replaced; stopping lanes whose leases were lost');
+      const lanes = [...this.#lanes.values()];
+      this.#lanes.clear();
+      await Promise.all(lanes.map((l) => l.close()));
+    }
     this.#leasePid = pid;
-    if (was === undefined || pid === was) return;
-    this.ctx.logger.warn({ was, now: pid }, 'send lease session was replaced; stopping lanes whose leases were lost');
-    const lanes = [...this.#lanes.values()];
-    this.#lanes.clear();
-    const stopped = Promise.all(lanes.map((l) => l.close())).then(() => undefined);
-    for (const lane of lanes) this.#stopping.set(lane.phoneNumberId, stopped);
-    await stopped;
-    for (const lane of lanes) if (this.#stopping.get(lane.phoneNumberId) === stopped) this.#stopping.delete(lane.phoneNumberId);
   }
 }
