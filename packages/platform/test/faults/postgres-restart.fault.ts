@@ -9,6 +9,13 @@
  * by patch-package on install; docs/decisions/0005) guards the write and resets the write timer.
  * The world still restarts a platform that exits, as a service manager would, and the first test
  * checks that nothing accepted is lost either way; the second checks that it did not exit.
+ *
+ * Finding, now fixed: in two fresh-clone CI runs, one number's messages (7, then 60) stayed queued
+ * for good. Accepted while the LISTEN connection reconnected (up to 16 s after the server was
+ * back, postgres.js's shared backoff), their NOTIFYs were lost; the number's lane was idle, and the
+ * sweep woke only numbers with no lane. The sweep now has idle lanes look again and logs what it
+ * finds (2 local runs of 2 had it make up for missed wake-ups; dispatch/dispatcher-sweep.test.ts),
+ * and connections reconnect within a second (db/connect.ts). The scenario prints the count.
  */
 import { afterAll, expect, it } from 'vitest';
 import { expectNothingLost, explainMissing, FAULT_CONCURRENCY, FAULT_COUNT, report, sendLoad, settle, tally } from './fault-load.js';
@@ -29,6 +36,11 @@ it('loses nothing across a PostgreSQL restart under load', async () => {
   await settle(w, accepted);
   const t = await tally(w, accepted);
   report(`PostgreSQL restarted (down 2 s) under load; platform exits: ${w.crashes.length}`, t);
+  const logged = (msg: string) => w.platform().stdout.filter((line) => line.includes(msg)).length;
+  console.log(
+    `[faults] the platform's dispatcher: ${logged('a wake-up was missed')} missed wake-ups found by its sweep ` +
+      `(NOTIFYs lost while the LISTEN connection reconnected), ${logged('send lane is stuck')} stuck lanes reported`,
+  );
   for (const crash of w.crashes) console.log(`[faults] FINDING: the platform exited (${crash.exit}) when PostgreSQL restarted:\n${crash.stderr}`);
   await explainMissing(w, t);
   expectNothingLost(t);

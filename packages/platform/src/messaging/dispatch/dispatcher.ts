@@ -2,7 +2,9 @@
  * Spreads sending across processes: each phone number is sent from by one process at a time,
  * the holder of a PostgreSQL advisory lock for that number (session-level, on a dedicated lease
  * connection, so the lease ends when the process or its connection dies). Work wakes lanes
- * through LISTEN/NOTIFY from the accept path; a slow sweep picks up numbers whose holder died.
+ * through LISTEN/NOTIFY from the accept path; a slow sweep picks up numbers whose holder died, has
+ * idle lanes look again (a wake-up missed, e.g. a NOTIFY lost with a connection), and reports
+ * rounds that do not end.
  * When the lease session is replaced (its pid changes), every lane stops: its locks are gone.
  */
 import type { PlatformContext } from '../../context.js';
@@ -15,6 +17,8 @@ import { Lane } from './lane.js';
 /** Advisory-lock namespace of send lanes ("SWSQ"); a test holds a number's lease with it to keep the dispatcher off. */
 export const LEASE_NAMESPACE = 0x53575351;
 const SWEEP_MS = 5_000;
+/** A healthy lane's step (a query, a round's sends: chains of requests within the Graph timeout) takes milliseconds to seconds; two minutes is not one. */
+const LONG_WAIT_MS = 120_000;
 
 export class Dispatcher {
   readonly #lanes = new Map<string, Lane>();
@@ -49,9 +53,34 @@ export class Dispatcher {
     try {
       const [row] = await this.#lockConn!<{ pid: number }[]>`select pg_backend_pid() as pid`;
       await this.#checkSession(row?.pid);
-      for (const id of await numbersWithWork(this.ctx.sql)) if (!this.#lanes.has(id)) this.wake(id);
+      this.#reportStuckLanes();
+      for (const id of await numbersWithWork(this.ctx.sql)) {
+        const lane = this.#lanes.get(id);
+        if (lane) lane.sweep();
+        else this.wake(id);
+      }
     } catch (err) {
       this.ctx.logger.error({ err }, 'dispatcher sweep failed');
+    }
+  }
+
+  /** This process's lanes: whether each is running or has a wake scheduled, and what its run waits for. */
+  lanes(): Array<{ phoneNumberId: string; busy: boolean; stage: { name: string; since: number } | undefined }> {
+    return [...this.#lanes.values()].map((lane) => ({ phoneNumberId: lane.phoneNumberId, busy: lane.busy, stage: lane.stage }));
+  }
+
+  /**
+   * A lane's steps end within their timeouts; one that has not may be waiting on something that
+   * never answers, and its number sends nothing meanwhile. Logged with what it waits for (not
+   * replaced: if it did resume, two lanes would send from one number).
+   */
+  #reportStuckLanes(): void {
+    const now = this.ctx.clock.now();
+    for (const lane of this.#lanes.values()) {
+      const stage = lane.stage;
+      if (stage && now - stage.since > LONG_WAIT_MS) {
+        this.ctx.logger.error({ phone_number_id: lane.phoneNumberId, waiting_ms: now - stage.since, stage: stage.name }, 'send lane is stuck');
+      }
     }
   }
 
@@ -115,12 +144,15 @@ export class Dispatcher {
   /** A new backend pid means the lease session was replaced and every lock we held is gone. */
   async #checkSession(pid: number | undefined): Promise<void> {
     if (pid === undefined) return;
-    if (this.#leasePid !== undefined && pid !== this.#leasePid) {
-      this.ctx.logger.warn({ was: this.#leasePid, now: pid }, 'send lease session was replaced; stopping lanes whose leases were lost');
+    const was = this.#leasePid;
+    // Recorded first: callers that look meanwhile (the sweep, lease takers) must not stop the lanes
+    // made on the new session (after a PostgreSQL restart three did, within 9 ms).
+    this.#leasePid = pid;
+    if (was !== undefined && pid !== was) {
+      this.ctx.logger.warn({ was, now: pid }, 'send lease session was replaced; stopping lanes whose leases were lost');
       const lanes = [...this.#lanes.values()];
       this.#lanes.clear();
       await Promise.all(lanes.map((l) => l.close()));
     }
-    this.#leasePid = pid;
   }
 }

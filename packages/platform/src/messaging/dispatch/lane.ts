@@ -30,6 +30,10 @@ export class Lane {
   #again = false;
   #closing = false;
   #cancelWake: (() => void) | undefined;
+  /** What the current run waits for, and since when: the dispatcher's sweep reports a wait that does not end. */
+  #stage: { name: string; since: number } | undefined;
+  /** This run was started by the sweep, not by a wake-up. */
+  #swept = false;
 
   constructor(
     private readonly ctx: PlatformContext,
@@ -48,7 +52,29 @@ export class Lane {
     this.#cancelWake = undefined;
     this.#running = this.#run().finally(() => {
       this.#running = undefined;
+      this.#stage = undefined;
+      this.#swept = false;
     });
+  }
+
+  /**
+   * The sweep found queued work for this number: an idle lane looks once more. Work that becomes
+   * due wakes a lane (a commit's NOTIFY, a scheduled wake), so a lane that finds some this way
+   * missed a wake-up; that is logged, and the work is sent rather than left until the next commit.
+   */
+  sweep(): void {
+    if (this.busy || this.#closing) return;
+    this.#swept = true;
+    this.poke();
+  }
+
+  /** What the run in progress waits for, and since when (undefined when the lane is not running). */
+  get stage(): { name: string; since: number } | undefined {
+    return this.#stage;
+  }
+
+  #enter(name: string): void {
+    this.#stage = { name, since: this.ctx.clock.now() };
   }
 
   /** Stops after the round in flight; resolves when its outcomes are recorded. */
@@ -66,12 +92,14 @@ export class Lane {
     try {
       const now = () => new Date(this.ctx.clock.now());
       if (!this.#number) {
+        this.#enter('recovering in-flight sends');
         const recovered = await recoverInFlight(this.ctx.sql, this.phoneNumberId, now(), this.ctx.unknownOutcomeGraceMs);
         if (recovered > 0) {
           this.ctx.metrics.unknownOutcomes.inc({ phone_number_id: this.phoneNumberId }, recovered);
           this.ctx.logger.warn({ phone_number_id: this.phoneNumberId, recovered }, 'in-flight sends of a stopped process retried');
         }
       }
+      this.#enter('loading the number');
       this.#number = await numberById(this.ctx, this.phoneNumberId);
       if (!this.#number) return;
       // 94 % of the number's rate plus a 5 % burst: no one-second window reaches the limit, even
@@ -87,8 +115,13 @@ export class Lane {
       for (;;) {
         this.#again = false;
         const progressed = await this.#round(this.#number);
+        if (this.#swept) {
+          this.#swept = false;
+          if (progressed) this.ctx.logger.warn({ phone_number_id: this.phoneNumberId }, 'send lane found due work only through the sweep: a wake-up was missed');
+        }
         if (this.#closing) return;
         if (progressed || this.#again) continue;
+        this.#enter('looking for the next due time');
         await this.#scheduleWake();
         // A poke while the next wake was being worked out (a commit's NOTIFY after the last
         // claim) would otherwise be lost: its look at the queue may predate the commit, or see
@@ -112,10 +145,12 @@ export class Lane {
     // About a tenth of a second of sending per round: outcomes are committed often, so a crash
     // leaves few attempts with unknown outcomes (and few possible duplicates) behind.
     const roundSize = Math.min(200, Math.max(10, Math.ceil(number.mps / 10)));
+    this.#enter('claiming');
     const claimed = await claimBatch(this.ctx.sql, number.id, new Date(now), held, roundSize);
     if (claimed.length === 0) return false;
     // Messages whose unknown attempt Meta turned out to have (its status arrived) are done.
     const reconciled = claimed.filter((r) => r.meta_wamid !== null);
+    this.#enter('preparing the round');
     if (reconciled.length > 0) await dropFromQueue(this.ctx.sql, reconciled.map((r) => r.id));
     const unsent = claimed.filter((r) => r.meta_wamid === null);
     const expired = await this.#expired(unsent, now);
@@ -148,10 +183,13 @@ export class Lane {
       if (expired.size > 0) await this.#record(outcomes);
       return true;
     }
+    this.#enter('marking in flight');
     await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
+    this.#enter('translating media ids');
     const bodies = await translateIds(this.ctx.sql, number.tenantId, rows.map((r) => r.body));
     const bodyOf = new Map(rows.map((r, i) => [r.id, bodies[i]!]));
 
+    this.#enter('sending');
     const queue = [...chains.values()];
     const concurrency = Math.min(32, Math.max(2, Math.ceil(number.mps / 40)));
     await Promise.all(
@@ -166,6 +204,7 @@ export class Lane {
   }
 
   async #record(outcomes: RoundOutcomes): Promise<void> {
+    this.#enter('recording outcomes');
     await recordOutcomes(this.ctx.sql, outcomes, new Date(this.ctx.clock.now()));
     this.ctx.metrics.dispatched.inc({}, outcomes.sent.length);
     for (const f of outcomes.failed) this.ctx.metrics.failed.inc({ code: String(f.code) });

@@ -1,0 +1,93 @@
+/**
+ * The sweep is the dispatcher's safety net for wake-ups that never came. A number whose lane is
+ * idle (it found nothing to send and scheduled no wake) is woken only by a commit's NOTIFY; one
+ * lost with the LISTEN connection (PostgreSQL restarting, while the listener reconnects with
+ * backoff) left the message queued for good when the sweep woke only numbers without a lane — the
+ * fault suite's PostgreSQL restart scenario lost messages this way (one number's, queued, due,
+ * never attempted). Here a dispatcher of the test's own never hears a NOTIFY; it takes the
+ * number's lease first, so the stack's dispatcher (which does hear them) cannot send from it.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import type { PlatformContext } from '../../context.js';
+import { Dispatcher } from './dispatcher.js';
+
+describe('the dispatcher sweep', () => {
+  let stack: Stack;
+  let tenant: TenantWithNumber;
+  let deaf: Dispatcher;
+  let ctx: PlatformContext;
+  /** While set, the deaf dispatcher's claim queries wait for it (a query that does not answer). */
+  let claimGate: Promise<void> | undefined;
+  beforeAll(async () => {
+    stack = await startStack();
+    tenant = await stack.tenantWithNumber('Sweep');
+    const real = stack.platform.ctx;
+    const query = (...args: Parameters<typeof real.sql>) => {
+      const strings = args[0] as unknown;
+      const gate = claimGate;
+      if (gate && Array.isArray(strings) && strings.join('').includes('order by q.message_id')) return gate.then(() => real.sql(...args));
+      return real.sql(...args);
+    };
+    const sql = Object.assign(query, real.sql, {
+      // Subscribed, but no notification ever arrives.
+      listen: async () => ({ state: {}, unlisten: async () => undefined }),
+    }) as unknown as typeof real.sql;
+    ctx = { ...real, sql, logger: real.logger.child({ test: 'deaf dispatcher' }) };
+    deaf = new Dispatcher(ctx);
+    await deaf.start();
+  });
+  afterAll(async () => {
+    await deaf.close();
+    await stack.close();
+  });
+
+  const handedToMeta = async (wamid: string) =>
+    (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from messages where wamid = ${wamid} and meta_wamid is not null`)[0]!.n === 1;
+
+  it('has an idle lane look again when its number has queued work, and says a wake-up was missed', async () => {
+    const phoneNumberId = tenant.sandbox.phone_number_id;
+    const warn = vi.spyOn(ctx.logger, 'warn');
+    // The deaf dispatcher takes the lease; its lane finds nothing and goes idle.
+    deaf.wake(phoneNumberId);
+    await vi.waitFor(() => expect(deaf.lanes()).toEqual([{ phoneNumberId, busy: false, stage: undefined }]));
+
+    const res = await stack.call('POST', `/${phoneNumberId}/messages`, tenant.api_key, {
+      messaging_product: 'whatsapp',
+      to: '15550601001',
+      type: 'template',
+      template: { name: 'hello_world', language: { code: 'en_US' } },
+    });
+    expect(res.status).toBe(200);
+    const wamid = res.json.messages[0].id as string;
+    // Nothing sends it: the stack's dispatcher cannot take the lease, the deaf one never heard of it.
+    expect(deaf.lanes()).toEqual([{ phoneNumberId, busy: false, stage: undefined }]);
+    expect(await handedToMeta(wamid)).toBe(false);
+
+    await deaf.sweep();
+    await vi.waitFor(async () => expect(await handedToMeta(wamid)).toBe(true));
+    expect(warn).toHaveBeenCalledWith({ phone_number_id: phoneNumberId }, expect.stringContaining('a wake-up was missed'));
+  });
+
+  it('reports a lane whose step has not ended in two minutes, and what it waits for', async () => {
+    const other = await stack.tenantWithNumber('Stuck');
+    const phoneNumberId = other.sandbox.phone_number_id;
+    const error = vi.spyOn(ctx.logger, 'error');
+    let open!: () => void;
+    claimGate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      deaf.wake(phoneNumberId);
+      await vi.waitFor(() => expect(deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId)?.stage?.name).toBe('claiming'));
+      await deaf.sweep();
+      expect(error).not.toHaveBeenCalledWith(expect.objectContaining({ phone_number_id: phoneNumberId }), 'send lane is stuck');
+
+      stack.clock.advance(121_000);
+      await deaf.sweep();
+      expect(error).toHaveBeenCalledWith({ phone_number_id: phoneNumberId, waiting_ms: 121_000, stage: 'claiming' }, 'send lane is stuck');
+    } finally {
+      claimGate = undefined;
+      open();
+    }
+    await vi.waitFor(() => expect(deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId)?.busy).toBe(false));
+  });
+});
