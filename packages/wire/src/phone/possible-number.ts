@@ -51,19 +51,19 @@ const MAX_NATIONAL = 17;
 
 for (const [code, countries] of Object.entries(full.country_calling_codes)) {
   mainCountryOnly.country_calling_codes[code] = countries.slice(0, 1);
-  if (countries.length < 2) continue;
-  const lengths = countries.map((c) => new Set(possibleLengths(c)));
-  const any = new Set(lengths.flatMap((l) => [...l]));
-  const all = new Set([...any].filter((n) => lengths.every((l) => l.has(n))));
-  const prefix = nationalPrefixForParsing(countries[0]!);
-  rules.set(code, { all, any, nationalPrefix: prefix ? new RegExp(`^(?:${prefix})`) : undefined });
-}
-for (const [code, countries] of Object.entries(full.country_calling_codes)) {
   // Non-geographic codes (+800, +882…) have the plan "001", selected by the code itself.
   const first = countries[0] as string;
   const main = first === '001' ? code : first;
   const prefix = nationalPrefixForParsing(main);
-  codePlans.set(code, { lengths: new Set(possibleLengths(main)), nationalPrefix: prefix ? new RegExp(`^(?:${prefix})`) : undefined, shared: rules.get(code) });
+  const nationalPrefix = prefix ? new RegExp(`^(?:${prefix})`) : undefined;
+  let shared: LengthRule | undefined;
+  if (countries.length > 1) {
+    const lengths = countries.map((c) => new Set(possibleLengths(c)));
+    const any = new Set(lengths.flatMap((l) => [...l]));
+    const all = new Set([...any].filter((n) => lengths.every((l) => l.has(n))));
+    rules.set(code, (shared = { all, any, nationalPrefix }));
+  }
+  codePlans.set(code, { lengths: new Set(possibleLengths(main)), nationalPrefix, shared });
 }
 
 function possibleLengths(country: string): number[] {
