@@ -6,8 +6,19 @@
  * error, which its caller handles. Unpatched, the promise of the fetch, which postgres.js drops,
  * rejects too, with nothing to handle it: a platform process exits on it (the fault suite's
  * PostgreSQL restart found it in CI), and here the rejection is caught and the test fails.
+ *
+ * The patch's two other hunks are about writes around a closed socket. Their tests own the
+ * client's sockets (postgres.js's `socket` option) and close them at the moment that matters:
+ * - a query executed on a connection after its socket closed (a transaction's next statement)
+ *   schedules a flush that, unpatched, throws from setImmediate (`reading 'write'` of null) and
+ *   ends the process;
+ * - a write buffered when the socket's close is handled leaves, unpatched, the cleared flush timer
+ *   set, so the reconnected session's startup message is never flushed: the connection is dead
+ *   for good (every reconnect times out).
  */
+import { once } from 'node:events';
 import { createServer, connect as connectTcp, type AddressInfo, type Server, type Socket } from 'node:net';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/test-db.js';
 import { connect, type Sql } from './connect.js';
@@ -84,5 +95,107 @@ describe('postgres.js, patched', () => {
     // The next connection fetches the types again: an array column is parsed as an array.
     const [row] = await sql<{ ids: string[] }[]>`select array[1, 2]::bigint[] as ids`;
     expect(row!.ids).toEqual(['1', '2']);
+  });
+});
+
+describe('postgres.js, patched, writing around a closed socket', () => {
+  let db: TestDatabase;
+  let target: { host: string; port: number };
+  const sockets: Socket[] = [];
+  const uncaught: unknown[] = [];
+  let noteUncaught!: (err: unknown) => void;
+  /** The first uncaught exception's message: a query waited on with this fails at once instead of timing out. */
+  const firstUncaught = new Promise<string>((resolve) => (noteUncaught = (err) => resolve(`uncaught: ${String(err)}`)));
+  const onUncaught = (err: unknown) => {
+    uncaught.push(err);
+    noteUncaught(err);
+  };
+  const open = async (): Promise<Socket> => {
+    const socket = connectTcp(target.port, target.host);
+    await once(socket, 'connect');
+    return socket;
+  };
+  // A pool of one whose sockets the test holds; a reconnect that cannot start fails in 2 s.
+  const pool = () =>
+    postgres(db.url, {
+      max: 1,
+      fetch_types: false,
+      connect_timeout: 2,
+      onnotice: () => undefined,
+      socket: async () => {
+        const socket = await open();
+        sockets.push(socket);
+        return socket;
+      },
+    } as postgres.Options<Record<string, never>>);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const url = new URL(db.url);
+    target = { host: url.hostname, port: Number(url.port) };
+    process.on('uncaughtException', onUncaught);
+  });
+  afterAll(async () => {
+    process.off('uncaughtException', onUncaught);
+    for (const s of sockets) s.destroy();
+    await db.drop();
+  });
+
+  it("fails a transaction's statement made after its connection closed, instead of throwing from the flush", async () => {
+    const sql = pool();
+    try {
+      let second: Promise<unknown> | undefined;
+      const transaction = sql
+        .begin(async (tx) => {
+          await tx`select 1`;
+          const socket = sockets.at(-1)!;
+          socket.destroy();
+          await once(socket, 'close');
+          second = tx`select 2`.then(
+            () => 'answered',
+            (err: { code?: string }) => err.code,
+          );
+          await second;
+        })
+        .catch((err: { code?: string }) => err.code);
+      expect(await Promise.race([transaction, firstUncaught])).toBe('CONNECTION_CLOSED');
+      await expect.poll(() => second !== undefined).toBe(true);
+      expect(await Promise.race([second, firstUncaught])).toBe('CONNECTION_CLOSED');
+      for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(uncaught).toEqual([]);
+      // The pool reconnects for the next query.
+      const [row] = await sql<{ n: number }[]>`select 3 as n`;
+      expect(row!.n).toBe(3);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('reconnects after its socket closed with a write still to flush', async () => {
+    const sql = pool();
+    try {
+      await sql`select 1`;
+      const socket = sockets.at(-1)!;
+      // Closes destroyed in one turn are handled in the reverse order (libuv's closing list), each
+      // followed by its microtasks: a query made on the other socket's close is buffered on the
+      // pool's connection, still open to postgres.js, whose own close comes next.
+      const other = await open();
+      let buffered: Promise<unknown> | undefined;
+      other.once('close', () => {
+        buffered = sql`select 2`.then(
+          () => 'answered',
+          (err: { code?: string }) => err.code,
+        );
+      });
+      socket.destroy();
+      other.destroy();
+      await once(socket, 'close');
+      expect(await buffered).toBe('CONNECTION_CLOSED');
+      // Unpatched, this reconnect never sends its startup message and times out (CONNECT_TIMEOUT).
+      const [row] = await sql<{ n: number }[]>`select 3 as n`;
+      expect(row!.n).toBe(3);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
   });
 });
