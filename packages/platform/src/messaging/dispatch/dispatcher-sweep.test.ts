@@ -6,6 +6,10 @@
  * fault suite's PostgreSQL restart scenario lost messages this way (one number's, queued, due,
  * never attempted). Here a dispatcher of the test's own never hears a NOTIFY; it takes the
  * number's lease first, so the stack's dispatcher (which does hear them) cannot send from it.
+ *
+ * The sweep also retires idle lanes of numbers with nothing queued, once their recipients' pair
+ * budgets are whole: the lease goes back, and the next lane (here or in another process) starts
+ * with whole budgets without sending past Meta's pair rate.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
@@ -34,7 +38,8 @@ describe('the dispatcher sweep', () => {
       listen: async () => ({ state: {}, unlisten: async () => undefined }),
     }) as unknown as typeof real.sql;
     ctx = { ...real, sql, logger: real.logger.child({ test: 'deaf dispatcher' }) };
-    deaf = new Dispatcher(ctx);
+    // No timed sweep: the test sweeps when it means to.
+    deaf = new Dispatcher(ctx, { sweepMs: null });
     await deaf.start();
   });
   afterAll(async () => {
@@ -89,5 +94,49 @@ describe('the dispatcher sweep', () => {
       open();
     }
     await vi.waitFor(() => expect(deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId)?.busy).toBe(false));
+  });
+
+  it('retires an idle lane once its recipients\' pair budgets are whole, and gives its lease back', async () => {
+    const third = await stack.tenantWithNumber('Retire');
+    const phoneNumberId = third.sandbox.phone_number_id;
+    const leased = async () =>
+      (
+        await stack.db.sql<{ n: number }[]>`
+          select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and objid = hashtext(${phoneNumberId})::oid`
+      )[0]!.n;
+    const laneOf = () => deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId);
+
+    // A lane with nothing queued and no budget spent goes at the next sweep.
+    deaf.wake(phoneNumberId);
+    await vi.waitFor(() => expect(laneOf()).toEqual({ phoneNumberId, busy: false, stage: undefined }));
+    expect(await leased()).toBe(1);
+    await deaf.sweep();
+    expect(laneOf()).toBeUndefined();
+    expect(await leased()).toBe(0);
+
+    // One send spends one of the recipient's 45: the lane stays until the budget is whole (6 s).
+    deaf.wake(phoneNumberId);
+    await vi.waitFor(() => expect(laneOf()).toEqual({ phoneNumberId, busy: false, stage: undefined }));
+    const res = await stack.call('POST', `/${phoneNumberId}/messages`, third.api_key, {
+      messaging_product: 'whatsapp',
+      to: '15550601003',
+      type: 'template',
+      template: { name: 'hello_world', language: { code: 'en_US' } },
+    });
+    expect(res.status).toBe(200);
+    await deaf.sweep(); // sends it (the deaf dispatcher missed the NOTIFY)
+    await vi.waitFor(async () => expect(await handedToMeta(res.json.messages[0].id as string)).toBe(true));
+    await vi.waitFor(() => expect(laneOf()?.busy).toBe(false));
+    await deaf.sweep();
+    expect(laneOf()).toBeDefined();
+    expect(await leased()).toBe(1);
+
+    stack.clock.advance(5_000);
+    await deaf.sweep();
+    expect(laneOf()).toBeDefined();
+    stack.clock.advance(1_000);
+    await deaf.sweep();
+    expect(laneOf()).toBeUndefined();
+    expect(await leased()).toBe(0);
   });
 });

@@ -3,8 +3,9 @@
  * the holder of a PostgreSQL advisory lock for that number (session-level, on a dedicated lease
  * connection, so the lease ends when the process or its connection dies). Work wakes lanes
  * through LISTEN/NOTIFY from the accept path; a slow sweep picks up numbers whose holder died, has
- * idle lanes look again (a wake-up missed, e.g. a NOTIFY lost with a connection), and reports
- * rounds that do not end.
+ * idle lanes look again (a wake-up missed, e.g. a NOTIFY lost with a connection), retires idle
+ * lanes of numbers with nothing queued (their leases go back, so numbers spread over processes as
+ * work comes), and reports lanes stuck in one step.
  * When the lease session is replaced (its pid changes), every lane stops: its locks are gone.
  */
 import type { PlatformContext } from '../../context.js';
@@ -28,15 +29,23 @@ export class Dispatcher {
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
   #acquiring = new Set<string>();
+  /** Numbers whose lane is giving its lease back: not taken again until the release is done. */
+  #retiring = new Set<string>();
 
-  constructor(private readonly ctx: PlatformContext) {}
+  /** `sweepMs: null`: no timed sweep (a test calls sweep()). */
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly options: { sweepMs: number | null } = { sweepMs: SWEEP_MS },
+  ) {}
 
   async start(): Promise<void> {
     this.#lockConn = leaseClient(this.ctx.sql, 'switchboard-send-leases');
     const listener = await this.ctx.sql.listen(SEND_CHANNEL, (phoneNumberId) => this.wake(phoneNumberId), () => void this.sweep());
     this.#unlisten = () => listener.unlisten();
-    this.#sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
-    this.#sweepTimer.unref();
+    if (this.options.sweepMs !== null) {
+      this.#sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
+      this.#sweepTimer.unref();
+    }
   }
 
   /** There may be work for this number. */
@@ -54,11 +63,14 @@ export class Dispatcher {
       const [row] = await this.#lockConn!<{ pid: number }[]>`select pg_backend_pid() as pid`;
       await this.#checkSession(row?.pid);
       this.#reportStuckLanes();
-      for (const id of await numbersWithWork(this.ctx.sql)) {
+      const withWork = new Set(await numbersWithWork(this.ctx.sql));
+      for (const id of withWork) {
         const lane = this.#lanes.get(id);
         if (lane) lane.sweep();
         else this.wake(id);
       }
+      const now = this.ctx.clock.now();
+      for (const lane of [...this.#lanes.values()]) if (!withWork.has(lane.phoneNumberId) && lane.retirable(now)) await this.#retire(lane);
     } catch (err) {
       this.ctx.logger.error({ err }, 'dispatcher sweep failed');
     }
@@ -96,7 +108,7 @@ export class Dispatcher {
   }
 
   async #acquire(phoneNumberId: string): Promise<void> {
-    if (this.#acquiring.has(phoneNumberId) || !this.#lockConn) return;
+    if (this.#acquiring.has(phoneNumberId) || this.#retiring.has(phoneNumberId) || !this.#lockConn) return;
     this.#acquiring.add(phoneNumberId);
     try {
       const [row] = await this.#lockConn<{ locked: boolean; pid: number }[]>`
@@ -106,7 +118,7 @@ export class Dispatcher {
         if (row?.locked) await this.#release(phoneNumberId);
         return;
       }
-      const lane = new Lane(this.ctx, phoneNumberId, (idle) => void this.#retire(idle));
+      const lane = new Lane(this.ctx, phoneNumberId);
       this.#lanes.set(phoneNumberId, lane);
       lane.poke();
     } catch (err) {
@@ -118,21 +130,24 @@ export class Dispatcher {
 
   /** An idle lane gives its lease back, so another process (or this one, later) can take it. */
   async #retire(lane: Lane): Promise<void> {
-    if (this.#lanes.get(lane.phoneNumberId) !== lane || lane.busy) return;
-    this.#lanes.delete(lane.phoneNumberId);
-    await this.#release(lane.phoneNumberId);
-    // Work may have been committed between the lane's last look and the release.
+    const id = lane.phoneNumberId;
+    if (this.#lanes.get(id) !== lane) return;
+    this.#lanes.delete(id);
+    this.#retiring.add(id);
+    try {
+      await lane.close();
+      await this.#release(id);
+    } finally {
+      this.#retiring.delete(id);
+    }
+    // Work may have been committed (its NOTIFY ignored above) between the sweep's look and the release.
     if (this.#closing) return;
     try {
-      const [row] = await this.ctx.sql`
-        select 1 from send_queue
-        where phone_number_id = ${lane.phoneNumberId} and available_at <= ${new Date(this.ctx.clock.now())} and held_reason is null
-        limit 1`;
-      if (row) this.wake(lane.phoneNumberId);
+      const [row] = await this.ctx.sql`select 1 from send_queue where phone_number_id = ${id} and held_reason is null limit 1`;
+      if (row) this.wake(id);
     } catch (err) {
-      // The database is unreachable (restarting, failing over): the sweep looks again. Called
-      // without a waiter, so a rejection here would end the process.
-      this.ctx.logger.warn({ err, phone_number_id: lane.phoneNumberId }, 'could not look for work after retiring a lane; the sweep will');
+      // The database is unreachable (restarting, failing over): the next sweep looks again.
+      this.ctx.logger.warn({ err, phone_number_id: id }, 'could not look for work after retiring a lane; the sweep will');
     }
   }
 

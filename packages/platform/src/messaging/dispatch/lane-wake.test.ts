@@ -59,7 +59,7 @@ describe('a lane poked while it works out its next wake', () => {
         return Reflect.apply(target, self, args) as unknown;
       },
     });
-    const lane = new Lane({ ...stack.platform.ctx, sql: gated }, tenant.sandbox.phone_number_id, () => undefined);
+    const lane = new Lane({ ...stack.platform.ctx, sql: gated }, tenant.sandbox.phone_number_id);
     try {
       const first = await send('15550501001');
       holdNextLook = true;

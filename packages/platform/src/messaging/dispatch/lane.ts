@@ -38,7 +38,6 @@ export class Lane {
   constructor(
     private readonly ctx: PlatformContext,
     readonly phoneNumberId: string,
-    private readonly onIdle: (lane: Lane) => void,
   ) {}
 
   /** New work may be there: run now, or once more after the current run. */
@@ -66,6 +65,18 @@ export class Lane {
     if (this.busy || this.#closing) return;
     this.#swept = true;
     this.poke();
+  }
+
+  /**
+   * Whether the lane may give its lease back: idle, and every recipient's pair budget whole again.
+   * The lane that takes the number next (here or in another process) starts with whole budgets, so
+   * a budget still being spent would let it send past Meta's pair rate.
+   */
+  retirable(now: number): boolean {
+    if (this.busy || this.#closing) return false;
+    this.#heldRecipients(now);
+    for (const bucket of this.#pairs.values()) if (!bucket.full(now)) return false;
+    return true;
   }
 
   /** What the run in progress waits for, and since when (undefined when the lane is not running). */
@@ -316,10 +327,8 @@ export class Lane {
   async #scheduleWake(): Promise<void> {
     const now = this.ctx.clock.now();
     const next = await nextAvailableAt(this.ctx.sql, this.phoneNumberId, new Date(now));
-    if (!next) {
-      this.onIdle(this);
-      return;
-    }
+    // Nothing queued: the lane waits for a NOTIFY (the sweep may retire it meanwhile).
+    if (!next) return;
     let at = next.getTime();
     if (at <= now) {
       // What is available now is held back by the pair rate: come back when the first held
