@@ -115,3 +115,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/** Sends Meta's `hello_world` template from the tenant's number through the platform; the message's wamid. */
+export async function sendHelloWorld(stack: Stack, owner: TenantWithNumber, to: string): Promise<string> {
+  const res = await stack.call('POST', `/${owner.sandbox.phone_number_id}/messages`, owner.api_key, {
+    messaging_product: 'whatsapp',
+    to,
+    type: 'template',
+    template: { name: 'hello_world', language: { code: 'en_US' } },
+  });
+  if (res.status !== 200) throw new Error(`send to ${to} answered ${res.status}: ${JSON.stringify(res.json)}`);
+  return res.json.messages[0].id as string;
+}

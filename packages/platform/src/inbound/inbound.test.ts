@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newWamid, serializeWebhookBody, signBody } from '@switchboard/wire';
-import { startStack, type Stack, type TenantWithNumber } from '../../test/stack.js';
+import { sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../test/stack.js';
 
 describe('webhooks from Meta', () => {
   let stack: Stack;
@@ -97,16 +97,7 @@ describe('webhooks from Meta', () => {
   it('processes every entry, change, message and status of one POST, once', async () => {
     // Two outbound messages of tenant A, sent through the platform, to have Meta ids to report on.
     const sent: string[] = [];
-    for (const to of ['15550201001', '15550201002']) {
-      const res = await stack.call('POST', `/${a.sandbox.phone_number_id}/messages`, a.api_key, {
-        messaging_product: 'whatsapp',
-        to,
-        type: 'template',
-        template: { name: 'hello_world', language: { code: 'en_US' } },
-      });
-      expect(res.status).toBe(200);
-      sent.push(res.json.messages[0].id);
-    }
+    for (const to of ['15550201001', '15550201002']) sent.push(await sendHelloWorld(stack, a, to));
     await vi.waitFor(async () => {
       const rows = await stack.db.sql`select 1 from messages where meta_wamid is not null and wamid = any(${sent})`;
       expect(rows).toHaveLength(2);

@@ -12,7 +12,7 @@
  * with whole budgets without sending past Meta's pair rate.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import type { PlatformContext } from '../../context.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -47,6 +47,7 @@ describe('the dispatcher sweep', () => {
     await stack.close();
   });
 
+  const send = (owner: TenantWithNumber, to: string) => sendHelloWorld(stack, owner, to);
   const handedToMeta = async (wamid: string) =>
     (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from messages where wamid = ${wamid} and meta_wamid is not null`)[0]!.n === 1;
 
@@ -57,14 +58,7 @@ describe('the dispatcher sweep', () => {
     deaf.wake(phoneNumberId);
     await vi.waitFor(() => expect(deaf.lanes()).toEqual([{ phoneNumberId, busy: false, stage: undefined }]));
 
-    const res = await stack.call('POST', `/${phoneNumberId}/messages`, tenant.api_key, {
-      messaging_product: 'whatsapp',
-      to: '15550601001',
-      type: 'template',
-      template: { name: 'hello_world', language: { code: 'en_US' } },
-    });
-    expect(res.status).toBe(200);
-    const wamid = res.json.messages[0].id as string;
+    const wamid = await send(tenant, '15550601001');
     // Nothing sends it: the stack's dispatcher cannot take the lease, the deaf one never heard of it.
     expect(deaf.lanes()).toEqual([{ phoneNumberId, busy: false, stage: undefined }]);
     expect(await handedToMeta(wamid)).toBe(false);
@@ -117,15 +111,9 @@ describe('the dispatcher sweep', () => {
     // One send spends one of the recipient's 45: the lane stays until the budget is whole (6 s).
     deaf.wake(phoneNumberId);
     await vi.waitFor(() => expect(laneOf()).toEqual({ phoneNumberId, busy: false, stage: undefined }));
-    const res = await stack.call('POST', `/${phoneNumberId}/messages`, third.api_key, {
-      messaging_product: 'whatsapp',
-      to: '15550601003',
-      type: 'template',
-      template: { name: 'hello_world', language: { code: 'en_US' } },
-    });
-    expect(res.status).toBe(200);
+    const wamid = await send(third, '15550601003');
     await deaf.sweep(); // sends it (the deaf dispatcher missed the NOTIFY)
-    await vi.waitFor(async () => expect(await handedToMeta(res.json.messages[0].id as string)).toBe(true));
+    await vi.waitFor(async () => expect(await handedToMeta(wamid)).toBe(true));
     await vi.waitFor(() => expect(laneOf()?.busy).toBe(false));
     await deaf.sweep();
     expect(laneOf()).toBeDefined();

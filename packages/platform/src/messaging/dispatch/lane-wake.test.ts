@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReservedSql } from 'postgres';
-import { startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import { LEASE_NAMESPACE } from './dispatcher.js';
 import { Lane } from './lane.js';
 
@@ -28,16 +28,7 @@ describe('a lane poked while it works out its next wake', () => {
     await stack.close();
   });
 
-  const send = async (to: string): Promise<string> => {
-    const res = await stack.call('POST', `/${tenant.sandbox.phone_number_id}/messages`, tenant.api_key, {
-      messaging_product: 'whatsapp',
-      to,
-      type: 'template',
-      template: { name: 'hello_world', language: { code: 'en_US' } },
-    });
-    expect(res.status).toBe(200);
-    return res.json.messages[0].id as string;
-  };
+  const send = (to: string) => sendHelloWorld(stack, tenant, to);
   const handedToMeta = async (wamid: string) =>
     (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from messages where wamid = ${wamid} and meta_wamid is not null`)[0]!.n === 1;
 
