@@ -27,6 +27,18 @@ describe('VirtualClock', () => {
     expect(fired).toEqual([100, 100]);
   });
 
+  it('fires a timer set for a time already passed without waiting for an advance, frozen', async () => {
+    const clock = new VirtualClock({ frozen: true, startMs: 1_000 });
+    const fired: number[] = [];
+    clock.at(1_000, () => fired.push(clock.now()));
+    clock.at(500, () => fired.push(clock.now()));
+    clock.at(1_001, () => fired.push(-1));
+    expect(fired).toEqual([]); // not inside at()
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fired).toEqual([1_000, 1_000]);
+    expect(clock.pending).toBe(1);
+  });
+
   it('cancels a timer', () => {
     const clock = new VirtualClock({ frozen: true, startMs: 0 });
     let fired = false;

@@ -1,7 +1,8 @@
 /**
  * A clock that runs with real time plus an offset that can be pushed forward (advance),
  * or stands still until pushed (frozen). Timers fire in due order when the clock passes them,
- * whether by real time or by advance(). The emulator and the platform's tests use it.
+ * whether by real time or by advance(); one set for a time already passed fires at once (on the
+ * next turn of the event loop), frozen or not. The emulator and the platform's tests use it.
  */
 import type { Clock } from './clock.js';
 
@@ -76,7 +77,16 @@ export class VirtualClock implements Clock {
     if (this.#wake) clearTimeout(this.#wake);
     this.#wake = undefined;
     const next = this.#timers[0];
-    if (!next || this.#frozenAt !== undefined) return;
+    if (!next) return;
+    if (this.#frozenAt !== undefined) {
+      // Frozen, the clock moves only with advance(); a timer already due (set for a time the clock
+      // has passed, e.g. computed before an advance) fires now, not at some later advance.
+      if (next.atMs <= this.now()) {
+        this.#wake = setTimeout(() => this.#runDue(), 0);
+        this.#wake.unref();
+      }
+      return;
+    }
     // setTimeout's ceiling is about 24.8 days; re-arm in steps for timers further out.
     const delay = Math.min(Math.max(0, next.atMs - this.now()), 2_000_000_000);
     this.#wake = setTimeout(() => this.#runDue(), delay);
