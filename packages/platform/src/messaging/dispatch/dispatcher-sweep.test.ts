@@ -55,7 +55,7 @@ describe('the dispatcher sweep', () => {
     const phoneNumberId = tenant.sandbox.phone_number_id;
     const warn = vi.spyOn(ctx.logger, 'warn');
     // The deaf dispatcher takes the lease; its lane finds nothing and goes idle.
-    deaf.wake(phoneNumberId);
+    await deaf.wake(phoneNumberId);
     await vi.waitFor(() => expect(deaf.lanes()).toEqual([{ phoneNumberId, busy: false, stage: undefined }]));
 
     const wamid = await send(tenant, '15550601001');
@@ -75,7 +75,7 @@ describe('the dispatcher sweep', () => {
     let open!: () => void;
     claimGate = new Promise<void>((resolve) => (open = resolve));
     try {
-      deaf.wake(phoneNumberId);
+      await deaf.wake(phoneNumberId);
       await vi.waitFor(() => expect(deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId)?.stage?.name).toBe('claiming'));
       await deaf.sweep();
       expect(error).not.toHaveBeenCalledWith(expect.objectContaining({ phone_number_id: phoneNumberId }), 'send lane is stuck');
@@ -101,7 +101,7 @@ describe('the dispatcher sweep', () => {
     const laneOf = () => deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId);
 
     // A lane with nothing queued and no budget spent goes at the next sweep.
-    deaf.wake(phoneNumberId);
+    await deaf.wake(phoneNumberId);
     await vi.waitFor(() => expect(laneOf()).toEqual({ phoneNumberId, busy: false, stage: undefined }));
     expect(await leased()).toBe(1);
     await deaf.sweep();
@@ -109,7 +109,7 @@ describe('the dispatcher sweep', () => {
     expect(await leased()).toBe(0);
 
     // One send spends one of the recipient's 45: the lane stays until the budget is whole (6 s).
-    deaf.wake(phoneNumberId);
+    await deaf.wake(phoneNumberId);
     await vi.waitFor(() => expect(laneOf()).toEqual({ phoneNumberId, busy: false, stage: undefined }));
     const wamid = await send(third, '15550601003');
     await deaf.sweep(); // sends it (the deaf dispatcher missed the NOTIFY)
@@ -126,5 +126,31 @@ describe('the dispatcher sweep', () => {
     await deaf.sweep();
     expect(laneOf()).toBeUndefined();
     expect(await leased()).toBe(0);
+  });
+
+  it('leaves a number another process holds to it for a second of NOTIFYs, then tries its lease again', async () => {
+    const fourth = await stack.tenantWithNumber('Elsewhere');
+    const phoneNumberId = fourth.sandbox.phone_number_id;
+    const other = new Dispatcher(stack.platform.ctx, { sweepMs: null });
+    await other.start();
+    const has = (d: Dispatcher) => d.lanes().some((l) => l.phoneNumberId === phoneNumberId);
+    try {
+      await deaf.wake(phoneNumberId);
+      expect(has(deaf)).toBe(true);
+      await other.wake(phoneNumberId); // held by the deaf dispatcher
+      expect(has(other)).toBe(false);
+
+      await vi.waitFor(() => expect(deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId)?.busy).toBe(false));
+      await deaf.sweep(); // nothing queued, no budget spent: retired, the lease released
+      expect(has(deaf)).toBe(false);
+      await other.wake(phoneNumberId);
+      expect(has(other)).toBe(false); // not tried again within the second
+
+      stack.clock.advance(1_000);
+      await other.wake(phoneNumberId);
+      expect(has(other)).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -18,6 +18,12 @@ import { Lane } from './lane.js';
 /** Advisory-lock namespace of send lanes ("SWSQ"); a test holds a number's lease with it to keep the dispatcher off. */
 export const LEASE_NAMESPACE = 0x53575351;
 const SWEEP_MS = 5_000;
+/**
+ * After another process was found holding a number's lease, how long its NOTIFYs are left to that
+ * holder instead of each trying the lock again (a round trip on the lease connection per commit
+ * that touched the number); the sweep still tries every 5 s, so a holder that died is replaced.
+ */
+const HELD_ELSEWHERE_MS = 1_000;
 /** A healthy lane's step (a query, a round's sends: chains of requests within the Graph timeout) takes milliseconds to seconds; two minutes is not one. */
 const LONG_WAIT_MS = 120_000;
 
@@ -29,6 +35,8 @@ export class Dispatcher {
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
   #acquiring = new Set<string>();
+  /** Numbers whose lease another process held when last tried, and until when that is trusted. */
+  readonly #heldElsewhere = new Map<string, number>();
   /** Numbers whose lane is giving its lease back: not taken again until the release is done. */
   #retiring = new Set<string>();
 
@@ -40,7 +48,7 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     this.#lockConn = leaseClient(this.ctx.sql, 'switchboard-send-leases');
-    const listener = await this.ctx.sql.listen(SEND_CHANNEL, (phoneNumberId) => this.wake(phoneNumberId), () => void this.sweep());
+    const listener = await this.ctx.sql.listen(SEND_CHANNEL, (phoneNumberId) => void this.wake(phoneNumberId), () => void this.sweep());
     this.#unlisten = () => listener.unlisten();
     if (this.options.sweepMs !== null) {
       this.#sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
@@ -48,15 +56,23 @@ export class Dispatcher {
     }
   }
 
-  /** There may be work for this number. */
-  wake(phoneNumberId: string): void {
-    if (this.#closing) return;
+  /**
+   * There may be work for this number: its lane looks, or the lease is tried for it (not within a
+   * second of finding another process holding it). Resolves when that try is over; callers need
+   * not wait.
+   */
+  wake(phoneNumberId: string): Promise<void> {
+    if (this.#closing) return Promise.resolve();
     const lane = this.#lanes.get(phoneNumberId);
     if (lane) lane.poke();
-    else void this.#acquire(phoneNumberId);
+    else if ((this.#heldElsewhere.get(phoneNumberId) ?? 0) <= this.ctx.clock.now()) return this.#acquire(phoneNumberId);
+    return Promise.resolve();
   }
 
-  /** Safety net: numbers with queued work and no lane here (their holder may have died). */
+  /**
+   * Safety net: numbers with queued work and no lane here (their holder may have died; tried even
+   * if held elsewhere a moment ago), idle lanes with queued work, lanes to retire, stuck lanes.
+   */
   async sweep(): Promise<void> {
     if (this.#closing) return;
     try {
@@ -67,9 +83,10 @@ export class Dispatcher {
       for (const id of withWork) {
         const lane = this.#lanes.get(id);
         if (lane) lane.sweep();
-        else this.wake(id);
+        else void this.#acquire(id);
       }
       const now = this.ctx.clock.now();
+      for (const [id, until] of this.#heldElsewhere) if (until <= now) this.#heldElsewhere.delete(id);
       for (const lane of [...this.#lanes.values()]) if (!withWork.has(lane.phoneNumberId) && lane.retirable(now)) await this.#retire(lane);
     } catch (err) {
       this.ctx.logger.error({ err }, 'dispatcher sweep failed');
@@ -114,10 +131,15 @@ export class Dispatcher {
       const [row] = await this.#lockConn<{ locked: boolean; pid: number }[]>`
         select pg_try_advisory_lock(${LEASE_NAMESPACE}, hashtext(${phoneNumberId})) as locked, pg_backend_pid() as pid`;
       await this.#checkSession(row?.pid);
-      if (!row?.locked || this.#closing) {
-        if (row?.locked) await this.#release(phoneNumberId);
+      if (!row?.locked) {
+        this.#heldElsewhere.set(phoneNumberId, this.ctx.clock.now() + HELD_ELSEWHERE_MS);
         return;
       }
+      if (this.#closing) {
+        await this.#release(phoneNumberId);
+        return;
+      }
+      this.#heldElsewhere.delete(phoneNumberId);
       const lane = new Lane(this.ctx, phoneNumberId);
       this.#lanes.set(phoneNumberId, lane);
       lane.poke();
@@ -144,7 +166,7 @@ export class Dispatcher {
     if (this.#closing) return;
     try {
       const [row] = await this.ctx.sql`select 1 from send_queue where phone_number_id = ${id} and held_reason is null limit 1`;
-      if (row) this.wake(id);
+      if (row) void this.wake(id);
     } catch (err) {
       // The database is unreachable (restarting, failing over): the next sweep looks again.
       this.ctx.logger.warn({ err, phone_number_id: id }, 'could not look for work after retiring a lane; the sweep will');
