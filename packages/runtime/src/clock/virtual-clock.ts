@@ -78,17 +78,12 @@ export class VirtualClock implements Clock {
     this.#wake = undefined;
     const next = this.#timers[0];
     if (!next) return;
-    if (this.#frozenAt !== undefined) {
-      // Frozen, the clock moves only with advance(); a timer already due (set for a time the clock
-      // has passed, e.g. computed before an advance) fires now, not at some later advance.
-      if (next.atMs <= this.now()) {
-        this.#wake = setTimeout(() => this.#runDue(), 0);
-        this.#wake.unref();
-      }
-      return;
-    }
+    const wait = next.atMs - this.now();
+    // Frozen, the clock moves only with advance(); only a timer already due (set for a time the
+    // clock has passed, e.g. computed before an advance) is armed, to fire now.
+    if (this.#frozenAt !== undefined && wait > 0) return;
     // setTimeout's ceiling is about 24.8 days; re-arm in steps for timers further out.
-    const delay = Math.min(Math.max(0, next.atMs - this.now()), 2_000_000_000);
+    const delay = Math.min(Math.max(0, wait), 2_000_000_000);
     this.#wake = setTimeout(() => this.#runDue(), delay);
     this.#wake.unref();
   }

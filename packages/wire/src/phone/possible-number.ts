@@ -42,7 +42,6 @@ interface CodePlan {
 
 const full = metadata as Json;
 const plans = new Metadata(full);
-const rules = new Map<string, LengthRule>();
 const codePlans = new Map<string, CodePlan>();
 const mainCountryOnly: Json = { ...full, country_calling_codes: {} };
 // libphonenumber-js's bounds on a national number (constants.js): outside them it parses nothing.
@@ -61,7 +60,7 @@ for (const [code, countries] of Object.entries(full.country_calling_codes)) {
     const lengths = countries.map((c) => new Set(possibleLengths(c)));
     const any = new Set(lengths.flatMap((l) => [...l]));
     const all = new Set([...any].filter((n) => lengths.every((l) => l.has(n))));
-    rules.set(code, (shared = { all, any, nationalPrefix }));
+    shared = { all, any, nationalPrefix };
   }
   codePlans.set(code, { lengths: new Set(possibleLengths(main)), nationalPrefix, shared });
 }
@@ -110,7 +109,7 @@ function fromTables(digits: string): string | undefined | typeof UNDECIDED {
 function possibleNumberParsed(digits: string): string | undefined {
   const quick = parseWith(`+${digits}`, mainCountryOnly);
   if (!quick) return undefined;
-  const rule = rules.get(quick.countryCallingCode);
+  const rule = codePlans.get(quick.countryCallingCode)?.shared;
   if (rule) {
     // Whether a national prefix written after the calling code is stripped depends on the country too.
     const national = digits.slice(quick.countryCallingCode.length);

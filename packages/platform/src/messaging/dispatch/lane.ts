@@ -74,9 +74,8 @@ export class Lane {
    */
   retirable(now: number): boolean {
     if (this.busy || this.#closing) return false;
-    this.#heldRecipients(now);
-    for (const bucket of this.#pairs.values()) if (!bucket.full(now)) return false;
-    return true;
+    this.#heldRecipients(now); // forgets the recipients whose budget is whole
+    return this.#pairs.size === 0;
   }
 
   /** What the run in progress waits for, and since when (undefined when the lane is not running). */
