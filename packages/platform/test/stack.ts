@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createEmulator, type Emulator, type FixtureResult } from '@switchboard/emulator';
 import { VirtualClock } from '@switchboard/runtime';
+import { LEASE_NAMESPACE } from '../src/messaging/dispatch/dispatcher.js';
 import type { Platform } from '../src/server.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/create-tenant.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
@@ -126,4 +127,17 @@ export async function sendHelloWorld(stack: Stack, owner: TenantWithNumber, to: 
   });
   if (res.status !== 200) throw new Error(`send to ${to} answered ${res.status}: ${JSON.stringify(res.json)}`);
   return res.json.messages[0].id as string;
+}
+
+/**
+ * Holds a number's send lease, as another platform process would, so the stack's dispatcher stays
+ * off the number (a test runs a lane or dispatcher of its own on it). Resolves to the release.
+ */
+export async function holdSendLease(stack: Stack, phoneNumberId: string): Promise<() => Promise<void>> {
+  const lease = await stack.db.sql.reserve();
+  await lease`select pg_advisory_lock(${LEASE_NAMESPACE}, hashtext(${phoneNumberId}))`;
+  return async () => {
+    await lease`select pg_advisory_unlock_all()`;
+    lease.release();
+  };
 }

@@ -15,67 +15,33 @@
  * - a write buffered when the socket's close is handled leaves, unpatched, the cleared flush timer
  *   set, so the reconnected session's startup message is never flushed: the connection is dead
  *   for good (every reconnect times out).
+ *
+ * The fourth hunk (and a line in the first): a connection whose socket closed during a query, or
+ * that was given a query after, kept that (rejected) query as its current one, and `end()` waited
+ * for it forever — a pool that had lived through a PostgreSQL restart could not be closed without a
+ * timeout. A relay resets the connection carrying a marked query, and a transaction's socket is
+ * closed under it (its next statement and rollback go to the dead connection); either pool ends.
  */
 import { once } from 'node:events';
-import { createServer, connect as connectTcp, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TcpRelay, targetOf } from '../../test/tcp-relay.js';
 import { createTestDatabase, type TestDatabase } from '../../test/test-db.js';
 import { connect, type Sql } from './connect.js';
 
-/** Relays TCP to PostgreSQL; the first client message asking for the array types resets the client's side and closes the other. */
-class Relay {
-  cuts = 0;
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-
-  constructor(target: { host: string; port: number }) {
-    this.#server = createServer((client) => {
-      const upstream = connectTcp(target.port, target.host);
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on('close', () => this.#sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      upstream.pipe(client);
-      client.on('data', (data: Buffer) => {
-        if (this.cuts === 0 && data.includes('typarray')) {
-          this.cuts++;
-          // A reset, as a restarting server's connections see it (ECONNRESET), not a clean close.
-          client.resetAndDestroy();
-          upstream.destroy();
-          return;
-        }
-        upstream.write(data);
-      });
-    });
-  }
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return (this.#server.address() as AddressInfo).port;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-}
-
 describe('postgres.js, patched', () => {
   let db: TestDatabase;
-  let relay: Relay;
+  let relay: TcpRelay;
   let sql: Sql;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    relay = new Relay({ host: target.hostname, port: Number(target.port) });
-    const relayed = new URL(db.url);
-    relayed.port = String(await relay.listen());
-    sql = connect(relayed.toString(), { max: 1 });
+    // The first client message asking for the array types resets the connection.
+    relay = new TcpRelay(targetOf(db.url), (data) => data.includes('typarray'));
+    sql = connect(await relay.listen(db.url), { max: 1 });
     process.on('unhandledRejection', onUnhandled);
   });
   afterAll(async () => {
@@ -98,6 +64,29 @@ describe('postgres.js, patched', () => {
   });
 });
 
+describe('postgres.js, patched, ending a pool after a connection failed during a query', () => {
+  let db: TestDatabase;
+  let relay: TcpRelay;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    relay = new TcpRelay(targetOf(db.url), (data) => data.includes('reset here'));
+  });
+  afterAll(async () => {
+    await relay.close();
+    await db.drop();
+  });
+
+  it('ends (unpatched, end() never resolves)', async () => {
+    const sql = connect(await relay.listen(db.url), { max: 2 });
+    await sql`select 1`;
+    await expect(sql`select 'reset here' as marker`).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(relay.cuts).toBe(1);
+    const [row] = await sql<{ n: number }[]>`select 2 as n`;
+    expect(row!.n).toBe(2);
+    await expect(sql.end()).resolves.toBeUndefined();
+  });
+});
+
 describe('postgres.js, patched, writing around a closed socket', () => {
   let db: TestDatabase;
   let target: { host: string; port: number };
@@ -115,6 +104,12 @@ describe('postgres.js, patched, writing around a closed socket', () => {
     await once(socket, 'connect');
     return socket;
   };
+  /** Closes the newest socket (the pool's connection) and waits until the close is handled. */
+  const closeLastSocket = async () => {
+    const socket = sockets.at(-1)!;
+    socket.destroy();
+    await once(socket, 'close');
+  };
   // A pool of one whose sockets the test holds; a reconnect that cannot start fails in 2 s.
   const pool = () =>
     postgres(db.url, {
@@ -131,8 +126,7 @@ describe('postgres.js, patched, writing around a closed socket', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const url = new URL(db.url);
-    target = { host: url.hostname, port: Number(url.port) };
+    target = targetOf(db.url);
     process.on('uncaughtException', onUncaught);
   });
   afterAll(async () => {
@@ -148,9 +142,7 @@ describe('postgres.js, patched, writing around a closed socket', () => {
       const transaction = sql
         .begin(async (tx) => {
           await tx`select 1`;
-          const socket = sockets.at(-1)!;
-          socket.destroy();
-          await once(socket, 'close');
+          await closeLastSocket();
           second = tx`select 2`.then(
             () => 'answered',
             (err: { code?: string }) => err.code,
@@ -169,6 +161,20 @@ describe('postgres.js, patched, writing around a closed socket', () => {
     } finally {
       await sql.end({ timeout: 1 });
     }
+  });
+
+  it("ends after a transaction's connection closed under it (unpatched, end() never resolves)", async () => {
+    const sql = pool();
+    const transaction = sql
+      .begin(async (tx) => {
+        await tx`select 1`;
+        await closeLastSocket();
+        await tx`select 2`;
+      })
+      .catch((err: { code?: string }) => err.code);
+    expect(await transaction).toBe('CONNECTION_CLOSED');
+    // The failed statement and the rollback after it were the connection's last queries.
+    await expect(sql.end()).resolves.toBeUndefined();
   });
 
   it('reconnects after its socket closed with a write still to flush', async () => {

@@ -125,8 +125,8 @@ export interface Harness {
   enqueue(events: TenantEvent[]): Promise<void>;
   /** Injects a request with a bearer token. */
   call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, token: string, body?: unknown): Promise<{ status: number; json: Json }>;
-  /** A context on a pool of its own (a second "process"). */
-  otherContext(): PlatformContext;
+  /** A context on a pool of its own (a second "process"), to the test database or through `url` (a relay to it). */
+  otherContext(url?: string): PlatformContext;
   close(): Promise<void>;
 }
 
@@ -199,9 +199,9 @@ export async function startHarness(): Promise<Harness> {
       }
       return { status: res.statusCode, json };
     },
-    otherContext() {
+    otherContext(url = db.url) {
       // A separate pool is a separate set of sessions, as a second platform process would have.
-      const sql = connect(db.url, { max: 5 });
+      const sql = connect(url, { max: 5 });
       pools.push(sql);
       return contextOn(sql);
     },

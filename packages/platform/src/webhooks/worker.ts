@@ -34,6 +34,7 @@ import type { Sql } from 'postgres';
 import { signBody } from '@switchboard/wire';
 import type { PlatformContext } from '../context.js';
 import { leaseClient } from '../db/lease-client.js';
+import { retryOnConnectionError } from '../db/retry-connection.js';
 import { WEBHOOK_CHANNEL } from './channel.js';
 import { buildEnvelope, fittingPrefix } from './envelope.js';
 import { DELIVERY_TIMEOUT_MS, postWebhook, type PostOutcome } from './post-webhook.js';
@@ -56,6 +57,8 @@ export interface WebhookDeliveryOptions {
 const LEASE_NAMESPACE = 0x53575748;
 const INT4_MAX = 2_147_483_647n;
 export const EVENT_IDS_HEADER = 'x-switchboard-event-ids';
+/** How long a delivery's record is tried again while the database is unreachable (a restart, a failover). */
+const RECORD_RETRY_MS = 30_000;
 
 function leaseKey(destinationId: string): number {
   // Ids beyond int4 share keys with smaller ones: harmless, two destinations then take turns.
@@ -240,7 +243,14 @@ class DeliveryWorker {
         now: new Date(this.ctx.clock.now()),
       };
       if (outcome.outcome === 'delivered') {
-        await recordDelivered(this.ctx.sql, record, failures > 0);
+        // Only this process knows the receiver took the batch: a record lost with its connection
+        // (PostgreSQL restarting) would have the batch sent again, so it is tried again first.
+        await retryOnConnectionError(
+          this.ctx.clock,
+          this.ctx.clock.now() + RECORD_RETRY_MS,
+          (again) => recordDelivered(this.ctx.sql, record, failures > 0, again),
+          (err) => this.ctx.logger.warn({ err, destination_id: id }, 'could not record a delivery: the database connection failed; trying again'),
+        );
         failures = 0;
         continue;
       }

@@ -37,8 +37,8 @@ export class Dispatcher {
   #acquiring = new Set<string>();
   /** Numbers whose lease another process held when last tried, and until when that is trusted. */
   readonly #heldElsewhere = new Map<string, number>();
-  /** Numbers whose lane is giving its lease back: not taken again until the release is done. */
-  #retiring = new Set<string>();
+  /** Numbers whose lane is stopping (retired, or its lease lost): not taken again until it has stopped. */
+  readonly #stopping = new Map<string, Promise<void>>();
 
   /** `sweepMs: null`: no timed sweep (a test calls sweep()). */
   constructor(
@@ -117,7 +117,7 @@ export class Dispatcher {
     this.#closing = true;
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     await this.#unlisten?.().catch(() => undefined);
-    await Promise.all([...this.#lanes.values()].map((lane) => lane.close()));
+    await Promise.all([...[...this.#lanes.values()].map((lane) => lane.close()), ...this.#stopping.values()]);
     for (const id of this.#lanes.keys()) await this.#release(id);
     this.#lanes.clear();
     await this.#lockConn?.end({ timeout: 5 });
@@ -125,7 +125,7 @@ export class Dispatcher {
   }
 
   async #acquire(phoneNumberId: string): Promise<void> {
-    if (this.#acquiring.has(phoneNumberId) || this.#retiring.has(phoneNumberId) || !this.#lockConn) return;
+    if (this.#acquiring.has(phoneNumberId) || this.#stopping.has(phoneNumberId) || !this.#lockConn) return;
     this.#acquiring.add(phoneNumberId);
     try {
       const [row] = await this.#lockConn<{ locked: boolean; pid: number }[]>`
@@ -135,7 +135,8 @@ export class Dispatcher {
         this.#heldElsewhere.set(phoneNumberId, this.ctx.clock.now() + HELD_ELSEWHERE_MS);
         return;
       }
-      if (this.#closing) {
+      // Taken on a new session while this number's lane of the old one still stops: it wakes the number when done.
+      if (this.#closing || this.#stopping.has(phoneNumberId)) {
         await this.#release(phoneNumberId);
         return;
       }
@@ -152,24 +153,40 @@ export class Dispatcher {
 
   /** An idle lane gives its lease back, so another process (or this one, later) can take it. */
   async #retire(lane: Lane): Promise<void> {
-    const id = lane.phoneNumberId;
-    if (this.#lanes.get(id) !== lane) return;
-    this.#lanes.delete(id);
-    this.#retiring.add(id);
-    try {
-      await lane.close();
-      await this.#release(id);
-    } finally {
-      this.#retiring.delete(id);
-    }
-    // Work may have been committed (its NOTIFY ignored above) between the sweep's look and the release.
+    if (this.#lanes.get(lane.phoneNumberId) !== lane) return;
+    this.#lanes.delete(lane.phoneNumberId);
+    await this.#stop([lane], { release: true });
+  }
+
+  /**
+   * Stops lanes already taken out of #lanes. Their numbers are not taken again until each lane's
+   * last round is recorded (a new lane would take that round's messages, still marked in flight, for
+   * a stopped process's and wait out the unknown-outcome grace before sending them); then work
+   * committed meanwhile (its NOTIFY ignored) is looked for.
+   */
+  async #stop(lanes: Lane[], options: { release: boolean }): Promise<void> {
+    await Promise.all(
+      lanes.map((lane) => {
+        const stopped = this.#stopLane(lane, options.release).finally(() => this.#stopping.delete(lane.phoneNumberId));
+        this.#stopping.set(lane.phoneNumberId, stopped);
+        return stopped.then(() => this.#wakeIfQueued(lane.phoneNumberId));
+      }),
+    );
+  }
+
+  async #stopLane(lane: Lane, release: boolean): Promise<void> {
+    await lane.close();
+    if (release) await this.#release(lane.phoneNumberId);
+  }
+
+  async #wakeIfQueued(phoneNumberId: string): Promise<void> {
     if (this.#closing) return;
     try {
-      const [row] = await this.ctx.sql`select 1 from send_queue where phone_number_id = ${id} and held_reason is null limit 1`;
-      if (row) void this.wake(id);
+      const [row] = await this.ctx.sql`select 1 from send_queue where phone_number_id = ${phoneNumberId} and held_reason is null limit 1`;
+      if (row) void this.wake(phoneNumberId);
     } catch (err) {
       // The database is unreachable (restarting, failing over): the next sweep looks again.
-      this.ctx.logger.warn({ err, phone_number_id: id }, 'could not look for work after retiring a lane; the sweep will');
+      this.ctx.logger.warn({ err, phone_number_id: phoneNumberId }, 'could not look for work after stopping a lane; the sweep will');
     }
   }
 
@@ -189,7 +206,8 @@ export class Dispatcher {
       this.ctx.logger.warn({ was, now: pid }, 'send lease session was replaced; stopping lanes whose leases were lost');
       const lanes = [...this.#lanes.values()];
       this.#lanes.clear();
-      await Promise.all(lanes.map((l) => l.close()));
+      // Not awaited: a lane's last round may wait for the database to record its outcomes.
+      void this.#stop(lanes, { release: false });
     }
   }
 }

@@ -7,24 +7,20 @@
  * runs it. The clock is frozen: a wake scheduled for later never comes.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ReservedSql } from 'postgres';
-import { sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
-import { LEASE_NAMESPACE } from './dispatcher.js';
+import { holdSendLease, sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import { Lane } from './lane.js';
 
 describe('a lane poked while it works out its next wake', () => {
   let stack: Stack;
   let tenant: TenantWithNumber;
-  let lease: ReservedSql;
+  let releaseLease: () => Promise<void>;
   beforeAll(async () => {
     stack = await startStack();
     tenant = await stack.tenantWithNumber('Wake');
-    lease = await stack.db.sql.reserve();
-    await lease`select pg_advisory_lock(${LEASE_NAMESPACE}, hashtext(${tenant.sandbox.phone_number_id}))`;
+    releaseLease = await holdSendLease(stack, tenant.sandbox.phone_number_id);
   });
   afterAll(async () => {
-    await lease`select pg_advisory_unlock_all()`;
-    lease.release();
+    await releaseLease();
     await stack.close();
   });
 

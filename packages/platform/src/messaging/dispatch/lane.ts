@@ -11,6 +11,7 @@
 import { ErrorCode } from '@switchboard/wire';
 import type { GraphOutcome } from '../../graph/graph-client.js';
 import type { PlatformContext } from '../../context.js';
+import { retryOnConnectionError } from '../../db/retry-connection.js';
 import { numberById, wabaToken, type NumberInfo } from '../numbers.js';
 import { claimBatch, dropFromQueue, markInFlight, nextAvailableAt, recoverInFlight, withUnknownAttempts, type QueuedMessage } from '../sql/claim-batch.js';
 import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
@@ -193,11 +194,13 @@ export class Lane {
       if (expired.size > 0) await this.#record(outcomes);
       return true;
     }
-    this.#enter('marking in flight');
-    await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
     this.#enter('translating media ids');
     const bodies = await translateIds(this.ctx.sql, number.tenantId, rows.map((r) => r.body));
     const bodyOf = new Map(rows.map((r, i) => [r.id, bodies[i]!]));
+    // Last before the sends: a query failing after this would leave messages marked in flight that
+    // never left, and the next run would take them for unknown outcomes.
+    this.#enter('marking in flight');
+    await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
 
     this.#enter('sending');
     const queue = [...chains.values()];
@@ -213,9 +216,23 @@ export class Lane {
     return outcomes.sent.length + outcomes.failed.length + outcomes.retried.length > 0;
   }
 
+  /**
+   * Meta's answers for the round are known here and nowhere else: lost with a failed commit, their
+   * messages would stay in flight until a later run recovers them as unknown outcomes (resent after
+   * the grace period unless Meta's status comes first). So a commit that failed with its connection
+   * (PostgreSQL restarting) is tried again while the pool reconnects — also when the lane is
+   * closing (its lease lost with that connection). Only for half the grace period: a lane elsewhere
+   * that took the number recovers these messages as unknown and leaves them alone for the grace
+   * period, so a late record cannot meet its resend.
+   */
   async #record(outcomes: RoundOutcomes): Promise<void> {
     this.#enter('recording outcomes');
-    await recordOutcomes(this.ctx.sql, outcomes, new Date(this.ctx.clock.now()));
+    await retryOnConnectionError(
+      this.ctx.clock,
+      this.ctx.clock.now() + this.ctx.unknownOutcomeGraceMs / 2,
+      (again) => recordOutcomes(this.ctx.sql, outcomes, new Date(this.ctx.clock.now()), again),
+      (err) => this.ctx.logger.warn({ err, phone_number_id: this.phoneNumberId }, "could not record a round's outcomes: the database connection failed; trying again"),
+    );
     this.ctx.metrics.dispatched.inc({}, outcomes.sent.length);
     for (const f of outcomes.failed) this.ctx.metrics.failed.inc({ code: String(f.code) });
     if (outcomes.expired?.length) this.ctx.metrics.failed.inc({ code: String(ErrorCode.Undeliverable) }, outcomes.expired.length);

@@ -60,8 +60,13 @@ export interface RoundOutcomes {
   released: string[];
 }
 
-export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date): Promise<void> {
+/**
+ * @param again this round's earlier try failed with its connection, perhaps after its commit: if
+ *   the round is found recorded, nothing is written twice (a second `failed` event to the tenant).
+ */
+export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date, again = false): Promise<void> {
   await sql.begin(async (tx) => {
+    if (again && (await roundRecorded(tx, round))) return;
     // Lock the messages in id order first, as status processing does: the two never deadlock.
     const expired = round.expired ?? [];
     const touched = [...round.sent, ...round.retried, ...round.failed, ...expired].map((o) => o.messageId);
@@ -116,6 +121,25 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date):
       await tx`update send_queue set in_flight_since = null where message_id = any(${round.released}::bigint[])`;
     }
   });
+}
+
+/**
+ * Whether a round's outcomes are committed already, from its first attempt row (matched by its
+ * start, which no other attempt of the message shares) or, for a round of expired messages only,
+ * the first one's status. A round of releases alone changes the same rows the same way twice.
+ */
+async function roundRecorded(tx: TransactionSql, round: RoundOutcomes): Promise<boolean> {
+  const attempt = round.sent[0] ?? round.retried[0] ?? round.failed[0];
+  if (attempt) {
+    const [row] = await tx`
+      select 1 from message_attempts
+      where message_id = ${attempt.messageId} and attempt = ${attempt.attempt} and started_at = ${attempt.startedAt} and outcome <> 'unknown'`;
+    return row !== undefined;
+  }
+  const expired = round.expired?.[0];
+  if (!expired) return false;
+  const [row] = await tx`select 1 from messages where id = ${expired.messageId} and status = 'failed'`;
+  return row !== undefined;
 }
 
 /** A message that will not be sent: whose it was, why (Meta's code), and its last attempt, if any. */

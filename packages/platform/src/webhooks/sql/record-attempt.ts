@@ -33,12 +33,18 @@ export interface AttemptRecord {
   now: Date;
 }
 
-export async function recordDelivered(sql: Sql, a: AttemptRecord, recovered: boolean): Promise<void> {
+/**
+ * @param again an earlier try failed with its connection, perhaps after its commit: the attempt is
+ *   recorded only if one of its events is still queued (otherwise the earlier try, or another
+ *   worker's delivery, resolved them).
+ */
+export async function recordDelivered(sql: Sql, a: AttemptRecord, recovered: boolean, again = false): Promise<void> {
   await sql`
     with attempt as (
       insert into webhook_attempts (tenant_id, destination_id, url, started_at, duration_ms, outcome, status_code, event_count, event_ids)
-      values (${a.tenantId}, ${a.destinationId}, ${a.url}, ${a.startedAt}, ${a.durationMs}, 'delivered', ${a.statusCode}, ${a.eventIds.length},
-              ${a.eventIds}::bigint[])
+      select ${a.tenantId}, ${a.destinationId}, ${a.url}, ${a.startedAt}, ${a.durationMs}, 'delivered', ${a.statusCode}, ${a.eventIds.length},
+             ${a.eventIds}::bigint[]
+      where not ${again}::boolean or exists (select from webhook_pending where event_id = any(${a.eventIds}::bigint[]))
       returning id),
     destination as (
       update webhook_destinations set failures = 0, retry_at = null, last_success_at = ${a.now}, last_error = null

@@ -1,0 +1,116 @@
+/**
+ * A round's outcomes are Meta's answers, held by the lane alone until they are committed. When the
+ * commit fails with its connection (PostgreSQL restarting: the fault suite's restart scenario had
+ * 163 of 1,000 messages end as unknown outcomes this way, each waiting out the grace period), the
+ * lane records them again once the pool has reconnected, and a try that may have committed before
+ * its connection failed writes nothing twice.
+ *
+ * The connection failure is real: the lane's context lets every query through, but the transaction
+ * that records the first round has its backend terminated (pg_terminate_backend) before its first
+ * statement. The test holds the number's send lease, so the stack's dispatcher stays off it.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TransactionSql } from 'postgres';
+import { holdSendLease, sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
+import { Lane } from './lane.js';
+
+describe('recording a round whose commit lost its connection', () => {
+  let stack: Stack;
+  let tenant: TenantWithNumber;
+  let releaseLease: () => Promise<void>;
+  beforeAll(async () => {
+    stack = await startStack();
+    tenant = await stack.tenantWithNumber('Record');
+    releaseLease = await holdSendLease(stack, tenant.sandbox.phone_number_id);
+  });
+  afterAll(async () => {
+    await releaseLease();
+    await stack.close();
+  });
+
+  const messageOf = async (wamid: string) =>
+    (await stack.db.sql<{ id: string; tenant_id: string; recipient: string; meta_wamid: string | null }[]>`
+      select id::text as id, tenant_id, recipient, meta_wamid from messages where wamid = ${wamid}`)[0]!;
+  const attemptsOf = async (id: string) =>
+    (await stack.db.sql<{ outcome: string }[]>`select outcome from message_attempts where message_id = ${id} order by id`).map((r) => r.outcome);
+  const queued = async (id: string) => (await stack.db.sql`select 1 from send_queue where message_id = ${id}`).length === 1;
+
+  it('records it again once the pool has reconnected: sent, with no unknown outcome', async () => {
+    const real = stack.platform.ctx.sql;
+    const current: { lane?: Lane } = {};
+    let terminated = false;
+    const breakable = Object.assign(
+      (...args: Parameters<typeof real>) => real(...args),
+      real,
+      {
+        begin: (fn: (tx: TransactionSql) => Promise<unknown>) =>
+          real.begin(async (tx) => {
+            if (!terminated && current.lane?.stage?.name === 'recording outcomes') {
+              terminated = true;
+              const [row] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+              await stack.db.sql`select pg_terminate_backend(${row!.pid}, 5000)`;
+            }
+            return fn(tx);
+          }),
+      },
+    ) as unknown as typeof real;
+    const ctx = { ...stack.platform.ctx, sql: breakable, logger: stack.platform.ctx.logger.child({ test: 'lane record' }) };
+    const warn = vi.spyOn(ctx.logger, 'warn');
+    const lane = new Lane(ctx, tenant.sandbox.phone_number_id);
+    current.lane = lane;
+    try {
+      const wamid = await sendHelloWorld(stack, tenant, '15550601001');
+      lane.poke();
+      // The first try failed with its connection; the lane waits (virtual time) before the next.
+      await vi.waitFor(() => expect(warn.mock.calls.some((call) => String(call[1]).includes("could not record a round's outcomes"))).toBe(true));
+      expect(terminated).toBe(true);
+      stack.clock.advance(1_000);
+      await vi.waitFor(async () => expect(lane.busy).toBe(false));
+      const message = await messageOf(wamid);
+      expect(message.meta_wamid).not.toBeNull();
+      expect(await attemptsOf(message.id)).toEqual(['sent']);
+      expect(await queued(message.id)).toBe(false);
+    } finally {
+      await lane.close();
+    }
+  });
+
+  it('writes nothing twice when the try that lost its connection had committed', async () => {
+    const wamid = await sendHelloWorld(stack, tenant, '15550601002');
+    const message = await messageOf(wamid);
+    const at = new Date(stack.clock.now());
+    const round: RoundOutcomes = {
+      phoneNumberId: tenant.sandbox.phone_number_id,
+      wabaId: tenant.sandbox.waba_id,
+      displayPhoneNumber: '+1 555 0100',
+      sent: [],
+      retried: [],
+      failed: [
+        {
+          messageId: message.id,
+          attempt: 1,
+          startedAt: at,
+          finishedAt: at,
+          httpStatus: 400,
+          metaCode: 131026,
+          response: { error: { code: 131026 } },
+          wamid,
+          tenantId: message.tenant_id,
+          recipient: message.recipient,
+          code: 131026,
+          details: 'Message undeliverable.',
+          bizOpaqueCallbackData: undefined,
+        },
+      ],
+      released: [],
+    };
+    await recordOutcomes(stack.db.sql, round, at);
+    await recordOutcomes(stack.db.sql, round, at, true);
+    expect(await attemptsOf(message.id)).toEqual(['failed']);
+    const [events] = await stack.db.sql<{ n: number }[]>`
+      select count(*)::int as n from webhook_events where value->'statuses'->0->>'id' = ${wamid}`;
+    expect(events!.n).toBe(1);
+    expect(await queued(message.id)).toBe(false);
+  });
+});

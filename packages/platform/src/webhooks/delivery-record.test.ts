@@ -1,0 +1,68 @@
+/**
+ * A receiver's 200 is known to the sender alone until its record commits. When that record fails
+ * with its connection (PostgreSQL restarting), the sender records it again once the pool has
+ * reconnected instead of leaving the batch queued to be POSTed a second time. The failure is real:
+ * the worker's pool reaches PostgreSQL through a TCP relay that resets the connection carrying the
+ * delivery's record.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TcpRelay, targetOf } from '../../test/tcp-relay.js';
+import { startHarness, type Harness } from './test-harness.js';
+import { startWebhookDelivery } from './worker.js';
+
+let h: Harness;
+let relay: TcpRelay;
+beforeAll(async () => {
+  h = await startHarness();
+  // The delivery's record names its outcome; no other statement of the worker inserts a 'delivered' attempt.
+  relay = new TcpRelay(targetOf(h.db.url), (data) => data.includes('insert into webhook_attempts') && data.includes("'delivered'"));
+});
+afterAll(async () => {
+  await h.close();
+  await relay.close();
+});
+
+describe('recording a delivery whose connection failed', () => {
+  it('records it again once the pool has reconnected; the batch is POSTed once', async () => {
+    const tenant = await h.tenant('Record');
+    const receiver = await h.receiver();
+    expect((await h.call('PUT', '/api/v1/webhooks', tenant.api_key, { url: receiver.url, verify_token: receiver.verifyToken })).status).toBe(200);
+    const phone = tenant.phoneNumberIds[0]!;
+    await h.enqueue(
+      [1, 2, 3].map((seq) => ({
+        tenantId: tenant.tenant_id,
+        wabaId: tenant.wabaId,
+        phoneNumberId: phone,
+        field: 'messages',
+        orderingKey: `${phone}:15550701000`,
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550000', phone_number_id: phone },
+          messages: [{ from: '15550701000', id: `wamid.record.${seq}`, timestamp: '1750000000', type: 'text', text: { body: `message ${seq}` } }],
+        },
+      })),
+    );
+
+    const ctx = h.otherContext(await relay.listen(h.db.url));
+    const warn = vi.spyOn(ctx.logger, 'warn');
+    const worker = await startWebhookDelivery(ctx);
+    try {
+      await vi.waitFor(() => expect(warn.mock.calls.some((call) => String(call[1]).includes('could not record a delivery'))).toBe(true));
+      expect(relay.cuts).toBe(1);
+      expect(receiver.posts).toHaveLength(1);
+      h.clock.advance(1_000);
+      await vi.waitFor(async () => {
+        const [row] = await h.db.sql<{ delivered: number; pending: number }[]>`
+          select count(*) filter (where state = 'delivered')::int as delivered, (select count(*)::int from webhook_pending) as pending
+          from webhook_events where tenant_id = ${tenant.tenant_id}`;
+        expect(row).toEqual({ delivered: 3, pending: 0 });
+      });
+      expect(receiver.posts).toHaveLength(1);
+      const attempts = await h.db.sql<{ outcome: string; event_count: number }[]>`
+        select outcome, event_count from webhook_attempts where tenant_id = ${tenant.tenant_id}`;
+      expect(attempts).toEqual([{ outcome: 'delivered', event_count: 3 }]);
+    } finally {
+      await worker.close();
+    }
+  });
+});
