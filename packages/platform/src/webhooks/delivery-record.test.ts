@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TcpRelay, targetOf } from '../../test/tcp-relay.js';
-import { startHarness, type Harness } from './test-harness.js';
+import { recordDelivered } from './sql/record-attempt.js';
+import { startHarness, type Harness, type TenantFixture } from './test-harness.js';
 import { startWebhookDelivery } from './worker.js';
 
 let h: Harness;
@@ -22,26 +23,31 @@ afterAll(async () => {
   await relay.close();
 });
 
+/** `count` inbound messages of one conversation, queued for the tenant. */
+async function enqueueMessages(tenant: TenantFixture, count: number): Promise<void> {
+  const phone = tenant.phoneNumberIds[0]!;
+  await h.enqueue(
+    Array.from({ length: count }, (_, seq) => ({
+      tenantId: tenant.tenant_id,
+      wabaId: tenant.wabaId,
+      phoneNumberId: phone,
+      field: 'messages',
+      orderingKey: `${phone}:15550701000`,
+      value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '15550000', phone_number_id: phone },
+        messages: [{ from: '15550701000', id: `wamid.record.${tenant.tenant_id}.${seq}`, timestamp: '1750000000', type: 'text', text: { body: `message ${seq}` } }],
+      },
+    })),
+  );
+}
+
 describe('recording a delivery whose connection failed', () => {
   it('records it again once the pool has reconnected; the batch is POSTed once', async () => {
     const tenant = await h.tenant('Record');
     const receiver = await h.receiver();
     expect((await h.call('PUT', '/api/v1/webhooks', tenant.api_key, { url: receiver.url, verify_token: receiver.verifyToken })).status).toBe(200);
-    const phone = tenant.phoneNumberIds[0]!;
-    await h.enqueue(
-      [1, 2, 3].map((seq) => ({
-        tenantId: tenant.tenant_id,
-        wabaId: tenant.wabaId,
-        phoneNumberId: phone,
-        field: 'messages',
-        orderingKey: `${phone}:15550701000`,
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550000', phone_number_id: phone },
-          messages: [{ from: '15550701000', id: `wamid.record.${seq}`, timestamp: '1750000000', type: 'text', text: { body: `message ${seq}` } }],
-        },
-      })),
-    );
+    await enqueueMessages(tenant, 3);
 
     const ctx = h.otherContext(await relay.listen(h.db.url));
     const warn = vi.spyOn(ctx.logger, 'warn');
@@ -64,5 +70,35 @@ describe('recording a delivery whose connection failed', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('writes nothing twice when the try that lost its connection had committed', async () => {
+    const tenant = await h.tenant('Committed');
+    const receiver = await h.receiver();
+    expect((await h.call('PUT', '/api/v1/webhooks', tenant.api_key, { url: receiver.url, verify_token: receiver.verifyToken })).status).toBe(200);
+    await enqueueMessages(tenant, 2);
+    const pending = await h.db.sql<{ event_id: string; destination_id: string }[]>`
+      select event_id::text, destination_id::text from webhook_pending where tenant_id = ${tenant.tenant_id} order by event_id`;
+    expect(pending).toHaveLength(2);
+    const at = new Date(h.clock.now());
+    const record = {
+      destinationId: pending[0]!.destination_id,
+      tenantId: tenant.tenant_id,
+      url: receiver.url,
+      startedAt: at,
+      durationMs: 3,
+      statusCode: 200,
+      eventIds: pending.map((p) => p.event_id),
+      now: at,
+    };
+    await recordDelivered(h.db.sql, record, false);
+    await recordDelivered(h.db.sql, record, false, true);
+    const attempts = await h.db.sql<{ outcome: string; event_count: number }[]>`
+      select outcome, event_count from webhook_attempts where tenant_id = ${tenant.tenant_id}`;
+    expect(attempts).toEqual([{ outcome: 'delivered', event_count: 2 }]);
+    const [events] = await h.db.sql<{ delivered: number; attempts: number }[]>`
+      select count(*) filter (where state = 'delivered')::int as delivered, sum(attempts)::int as attempts
+      from webhook_events where tenant_id = ${tenant.tenant_id}`;
+    expect(events).toEqual({ delivered: 2, attempts: 2 });
   });
 });

@@ -58,7 +58,7 @@ const LEASE_NAMESPACE = 0x53575748;
 const INT4_MAX = 2_147_483_647n;
 export const EVENT_IDS_HEADER = 'x-switchboard-event-ids';
 /** How long a delivery's record is tried again while the database is unreachable (a restart, a failover). */
-const RECORD_RETRY_MS = 30_000;
+const RECORD_RETRY_FOR_MS = 30_000;
 
 function leaseKey(destinationId: string): number {
   // Ids beyond int4 share keys with smaller ones: harmless, two destinations then take turns.
@@ -247,7 +247,7 @@ class DeliveryWorker {
         // (PostgreSQL restarting) would have the batch sent again, so it is tried again first.
         await retryOnConnectionError(
           this.ctx.clock,
-          this.ctx.clock.now() + RECORD_RETRY_MS,
+          this.ctx.clock.now() + RECORD_RETRY_FOR_MS,
           (again) => recordDelivered(this.ctx.sql, record, failures > 0, again),
           (err) => this.ctx.logger.warn({ err, destination_id: id }, 'could not record a delivery: the database connection failed; trying again'),
         );
