@@ -7,5 +7,6 @@ export * from './http/render-error.js';
 export * from './logger.js';
 export * from './net/free-port.js';
 export * from './net/webhook-receiver.js';
+export * from './postgres/connection-errors.js';
 export * from './postgres/embedded-postgres.js';
 export * from './process/shutdown.js';

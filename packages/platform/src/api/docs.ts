@@ -32,7 +32,8 @@ export function registerApiDocs(app: FastifyInstance): void {
           description:
             'Operator and tenant API of the Switchboard BSP. Authenticate with `Authorization: Bearer <key>`: a tenant API key ' +
             'sees only its own tenant; the operator key sees every tenant and acts for one with `tenant_id`. Errors use ' +
-            "Meta's error shape (`error.code`, `error.error_data.details`). Messaging itself uses the Cloud-API-compatible " +
+            "Meta's error shape (`error.code`, `error.error_data.details`). While the platform's database cannot be reached, any " +
+            'request may be answered `503` with code `2` and `Retry-After`: nothing was done, so retry it. Messaging itself uses the Cloud-API-compatible ' +
             'endpoints (`POST /{version}/{phone-number-id}/messages`), which are not listed here.',
         },
         components: {

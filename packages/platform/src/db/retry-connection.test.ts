@@ -1,7 +1,6 @@
-import { VirtualClock } from '@switchboard/runtime';
+import { isConnectionError, VirtualClock } from '@switchboard/runtime';
 import { describe, expect, it } from 'vitest';
 import { retryOnConnectionError } from './retry-connection.js';
-import { isConnectionError } from './sqlstate.js';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 

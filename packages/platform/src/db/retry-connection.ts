@@ -3,8 +3,7 @@
  * receiver's answer to a POST) are tried again when they fail with their connection — PostgreSQL
  * restarting, a failover — rather than dropped, which would leave the work to be done twice.
  */
-import type { Clock } from '@switchboard/runtime';
-import { isConnectionError } from './sqlstate.js';
+import { isConnectionError, type Clock } from '@switchboard/runtime';
 
 const FIRST_WAIT_MS = 100;
 const MAX_WAIT_MS = 1_000;

@@ -13,17 +13,3 @@ export function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/**
- * Errors of the connection rather than of the statement: lost (the server shut down or restarted,
- * the socket reset) or refused (the server starting, not listening). The same statement may
- * succeed once the pool has reconnected. Not the pool's own end (CONNECTION_ENDED/DESTROYED: the
- * process is closing it).
- */
-const CONNECTION_ERRORS = new Set(['CONNECTION_CLOSED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const SHUTDOWN_STATES = new Set(['57P01', '57P02', '57P03']); // admin shutdown, crash shutdown, cannot connect now
-
-export function isConnectionError(err: unknown): boolean {
-  const code = sqlState(err);
-  if (code === undefined) return false;
-  return CONNECTION_ERRORS.has(code) || SHUTDOWN_STATES.has(code) || code.startsWith('08');
-}

@@ -1,10 +1,17 @@
 /**
  * One place where errors become HTTP answers, always in Meta's error shape. GraphErrors render as
  * themselves; Fastify's own client errors (bad JSON, wrong content type, body too large) become
- * code 100 with details; anything else is a bug: logged with its stack, answered as a bare 500.
+ * code 100 with details; a database that cannot be reached (restarting, failing over) is Meta's
+ * code 2, "temporary downtime", as a 503 a client retries with backoff — nothing was done, so the
+ * same request (with its Idempotency-Key) may simply be sent again; anything else is a bug: logged
+ * with its stack, answered as a bare 500.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { GraphError, ErrorCode, unknownPath } from '@switchboard/wire';
+import { isConnectionError } from '../postgres/connection-errors.js';
+
+/** Seconds a client is asked to wait before retrying while the database is unreachable. */
+const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 export function toGraphError(err: unknown): GraphError | undefined {
   if (err instanceof GraphError) return err;
@@ -29,6 +36,15 @@ export function registerErrorRendering(app: FastifyInstance): void {
     const graphError = toGraphError(err);
     if (graphError) {
       return reply.code(graphError.status).send(graphError.toBody());
+    }
+    if (isConnectionError(err)) {
+      request.log.warn({ err }, 'database unreachable; answered 503');
+      const unavailable = new GraphError(ErrorCode.ApiService, {
+        message: '(#2) Service temporarily unavailable',
+        details: 'The service is temporarily unavailable; nothing was done. Retry with backoff.',
+        http: 503,
+      });
+      return reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S)).send(unavailable.toBody());
     }
     request.log.error({ err }, 'unhandled error');
     const internal = new GraphError(ErrorCode.ApiUnknown, {
