@@ -49,6 +49,11 @@ export class Metrics {
   readonly retentionDeleted = new Family('switchboard_retention_deleted_total', 'Rows deleted past their retention, by table.', 'counter');
   readonly retentionRedacted = new Family('switchboard_retention_redacted_total', 'Messages whose content was removed past its retention, by table.', 'counter');
   readonly tenantDeliveryLag = new Family('switchboard_tenant_webhook_lag_seconds', 'Age of the oldest undelivered tenant event.', 'gauge');
+  readonly stuckLanes = new Family(
+    'switchboard_send_lanes_stuck',
+    "This process's send lanes waiting in one step (a query, a round's sends) for over two minutes; their numbers send nothing meanwhile.",
+    'gauge',
+  );
 
   readonly #families: Family[] = [
     this.accepted,
@@ -62,6 +67,7 @@ export class Metrics {
     this.metaWebhooks,
     this.tenantDeliveries,
     this.tenantDeliveryLag,
+    this.stuckLanes,
     this.retentionDeleted,
     this.retentionRedacted,
   ];

@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import type { PlatformContext } from '../../context.js';
+import { Metrics } from '../../metrics/metrics.js';
 import { Dispatcher } from './dispatcher.js';
 
 describe('the dispatcher sweep', () => {
@@ -37,7 +38,8 @@ describe('the dispatcher sweep', () => {
       // Subscribed, but no notification ever arrives.
       listen: async () => ({ state: {}, unlisten: async () => undefined }),
     }) as unknown as typeof real.sql;
-    ctx = { ...real, sql, logger: real.logger.child({ test: 'deaf dispatcher' }) };
+    // Metrics of its own: the stack's dispatcher sets the same gauges on its sweeps.
+    ctx = { ...real, sql, logger: real.logger.child({ test: 'deaf dispatcher' }), metrics: new Metrics() };
     // No timed sweep: the test sweeps when it means to.
     deaf = new Dispatcher(ctx, { sweepMs: null });
     await deaf.start();
@@ -80,14 +82,19 @@ describe('the dispatcher sweep', () => {
       await deaf.sweep();
       expect(error).not.toHaveBeenCalledWith(expect.objectContaining({ phone_number_id: phoneNumberId }), 'send lane is stuck');
 
+      expect(ctx.metrics.render()).toContain('\nswitchboard_send_lanes_stuck 0\n');
+
       stack.clock.advance(121_000);
       await deaf.sweep();
       expect(error).toHaveBeenCalledWith({ phone_number_id: phoneNumberId, waiting_ms: 121_000, stage: 'claiming' }, 'send lane is stuck');
+      expect(ctx.metrics.render()).toContain('\nswitchboard_send_lanes_stuck 1\n');
     } finally {
       claimGate = undefined;
       open();
     }
     await vi.waitFor(() => expect(deaf.lanes().find((l) => l.phoneNumberId === phoneNumberId)?.busy).toBe(false));
+    await deaf.sweep();
+    expect(ctx.metrics.render()).toContain('\nswitchboard_send_lanes_stuck 0\n');
   });
 
   it('retires an idle lane once its recipients\' pair budgets are whole, and gives its lease back', async () => {

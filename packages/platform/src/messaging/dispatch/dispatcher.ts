@@ -100,17 +100,21 @@ export class Dispatcher {
 
   /**
    * A lane's steps end within their timeouts; one that has not may be waiting on something that
-   * never answers, and its number sends nothing meanwhile. Logged with what it waits for (not
-   * replaced: if it did resume, two lanes would send from one number).
+   * never answers, and its number sends nothing meanwhile. Logged with what it waits for, and
+   * counted in the switchboard_send_lanes_stuck gauge for alerting (not replaced: if it did
+   * resume, two lanes would send from one number).
    */
   #reportStuckLanes(): void {
     const now = this.ctx.clock.now();
+    let stuck = 0;
     for (const lane of this.#lanes.values()) {
       const stage = lane.stage;
       if (stage && now - stage.since > LONG_WAIT_MS) {
+        stuck++;
         this.ctx.logger.error({ phone_number_id: lane.phoneNumberId, waiting_ms: now - stage.since, stage: stage.name }, 'send lane is stuck');
       }
     }
+    this.ctx.metrics.stuckLanes.set({}, stuck);
   }
 
   async close(): Promise<void> {
