@@ -27,6 +27,9 @@ import { afterAll, expect, it } from 'vitest';
 import { expectNothingLost, explainMissing, FAULT_CONCURRENCY, FAULT_COUNT, report, sendLoad, settle, tally } from './fault-load.js';
 import { startFaultWorld, type FaultWorld } from './fault-world.js';
 
+/** How long the server stays down (FAULT_POSTGRES_DOWN_MS to try another, e.g. 10000). */
+const DOWN_MS = Number(process.env.FAULT_POSTGRES_DOWN_MS ?? 2_000);
+
 let world: FaultWorld | undefined;
 afterAll(() => world?.close());
 
@@ -39,7 +42,7 @@ it('loses nothing across a PostgreSQL restart under load', async () => {
     count: FAULT_COUNT,
     concurrency: FAULT_CONCURRENCY,
     prefix: 'pg',
-    faults: [{ afterAccepted: Math.floor(FAULT_COUNT / 3), run: () => w.restartPostgres(2_000) }],
+    faults: [{ afterAccepted: Math.floor(FAULT_COUNT / 3), run: () => w.restartPostgres(DOWN_MS) }],
     onRefused: (text) => {
       const status = text.split(' ', 1)[0]!;
       refusals.set(status, (refusals.get(status) ?? 0) + 1);
@@ -47,7 +50,7 @@ it('loses nothing across a PostgreSQL restart under load', async () => {
   });
   await settle(w, accepted);
   const t = await tally(w, accepted);
-  report(`PostgreSQL restarted (down 2 s) under load; platform exits: ${w.crashes.length}`, t);
+  report(`PostgreSQL restarted (down ${DOWN_MS / 1_000} s) under load; platform exits: ${w.crashes.length}`, t);
   const logged = (msg: string) => w.platform().stdout.filter((line) => line.includes(msg)).length;
   console.log(
     `[faults] the platform's dispatcher: ${logged('a wake-up was missed')} missed wake-ups found by its sweep ` +
