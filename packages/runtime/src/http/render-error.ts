@@ -1,10 +1,10 @@
 /**
  * One place where errors become HTTP answers, always in Meta's error shape. GraphErrors render as
  * themselves; Fastify's own client errors (bad JSON, wrong content type, body too large) become
- * code 100 with details; a database that cannot be reached (restarting, failing over) is Meta's
- * code 2, "temporary downtime", as a 503 a client retries with backoff — nothing was done, so the
- * same request (with its Idempotency-Key) may simply be sent again; anything else is a bug: logged
- * with its stack, answered as a bare 500.
+ * code 100 with details; a connection lost or refused (the database restarting or failing over:
+ * isConnectionError) is Meta's code 2, "temporary downtime", as a 503 a client retries with
+ * backoff — nothing was done, so the same request (with its Idempotency-Key) may simply be sent
+ * again; anything else is a bug: logged with its stack, answered as a bare 500.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { GraphError, ErrorCode, unknownPath } from '@switchboard/wire';
@@ -38,7 +38,7 @@ export function registerErrorRendering(app: FastifyInstance): void {
       return reply.code(graphError.status).send(graphError.toBody());
     }
     if (isConnectionError(err)) {
-      request.log.warn({ err }, 'database unreachable; answered 503');
+      request.log.warn({ err }, 'a connection the request needed was lost or refused (the database restarting?); answered 503');
       const unavailable = new GraphError(ErrorCode.ApiService, {
         message: '(#2) Service temporarily unavailable',
         details: 'The service is temporarily unavailable; nothing was done. Retry with backoff.',
