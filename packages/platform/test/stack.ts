@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { createEmulator, type Emulator, type FixtureResult } from '@switchboard/emulator';
 import { VirtualClock } from '@switchboard/runtime';
+import type { TransactionSql } from 'postgres';
+import type { Sql } from '../src/db/connect.js';
 import { LEASE_NAMESPACE } from '../src/messaging/dispatch/dispatcher.js';
 import type { Platform } from '../src/server.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/create-tenant.js';
@@ -140,4 +142,22 @@ export async function holdSendLease(stack: Stack, phoneNumberId: string): Promis
     await lease`select pg_advisory_unlock_all()`;
     lease.release();
   };
+}
+
+type Query = (...args: Parameters<Sql>) => unknown;
+
+/**
+ * The pool `real` with parts replaced, for a test that makes one statement wait or fail: `query`
+ * answers tagged-template calls (`real(...)` for the rest), and `begin`, `listen` … replace the
+ * pool's own. Everything else is the pool's.
+ */
+export function sqlWith(real: Sql, overrides: { query?: Query; begin?: (fn: (tx: TransactionSql) => Promise<unknown>) => unknown; listen?: unknown }): Sql {
+  const { query, ...methods } = overrides;
+  return Object.assign((...args: Parameters<Sql>) => (query ? query(...args) : real(...args)), real, methods);
+}
+
+/** Whether a tagged-template call's statement text contains `fragment`. */
+export function statementIncludes(args: Parameters<Sql>, fragment: string): boolean {
+  const strings = args[0] as unknown;
+  return Array.isArray(strings) && strings.join('').includes(fragment);
 }

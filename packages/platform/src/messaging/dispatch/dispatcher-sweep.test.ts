@@ -12,7 +12,7 @@
  * with whole budgets without sending past Meta's pair rate.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { sendHelloWorld, sqlWith, startStack, statementIncludes, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import type { PlatformContext } from '../../context.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { Dispatcher } from './dispatcher.js';
@@ -28,16 +28,14 @@ describe('the dispatcher sweep', () => {
     stack = await startStack();
     tenant = await stack.tenantWithNumber('Sweep');
     const real = stack.platform.ctx;
-    const query = (...args: Parameters<typeof real.sql>) => {
-      const strings = args[0] as unknown;
-      const gate = claimGate;
-      if (gate && Array.isArray(strings) && strings.join('').includes('order by q.message_id')) return gate.then(() => real.sql(...args));
-      return real.sql(...args);
-    };
-    const sql = Object.assign(query, real.sql, {
+    const sql = sqlWith(real.sql, {
+      query: (...args) => {
+        const gate = claimGate;
+        return gate && statementIncludes(args, 'order by q.message_id') ? gate.then(() => real.sql(...args)) : real.sql(...args);
+      },
       // Subscribed, but no notification ever arrives.
       listen: async () => ({ state: {}, unlisten: async () => undefined }),
-    }) as unknown as typeof real.sql;
+    });
     // Metrics of its own: the stack's dispatcher sets the same gauges on its sweeps.
     ctx = { ...real, sql, logger: real.logger.child({ test: 'deaf dispatcher' }), metrics: new Metrics() };
     // No timed sweep: the test sweeps when it means to.

@@ -121,9 +121,11 @@ export class Dispatcher {
     this.#closing = true;
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     await this.#unlisten?.().catch(() => undefined);
-    await Promise.all([...[...this.#lanes.values()].map((lane) => lane.close()), ...this.#stopping.values()]);
-    for (const id of this.#lanes.keys()) await this.#release(id);
+    // Lanes stopping already (a lost lease) finish their last round too.
+    const stoppingAlready = [...this.#stopping.values()];
+    const lanes = [...this.#lanes.values()];
     this.#lanes.clear();
+    await Promise.all([this.#stop(lanes, { release: true }), ...stoppingAlready]);
     await this.#lockConn?.end({ timeout: 5 });
     this.#lockConn = undefined;
   }

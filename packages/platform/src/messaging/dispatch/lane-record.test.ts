@@ -10,8 +10,7 @@
  * statement. The test holds the number's send lease, so the stack's dispatcher stays off it.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TransactionSql } from 'postgres';
-import { holdSendLease, sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { holdSendLease, sendHelloWorld, sqlWith, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
 import { Lane } from './lane.js';
 
@@ -40,21 +39,17 @@ describe('recording a round whose commit lost its connection', () => {
     const real = stack.platform.ctx.sql;
     const current: { lane?: Lane } = {};
     let terminated = false;
-    const breakable = Object.assign(
-      (...args: Parameters<typeof real>) => real(...args),
-      real,
-      {
-        begin: (fn: (tx: TransactionSql) => Promise<unknown>) =>
-          real.begin(async (tx) => {
-            if (!terminated && current.lane?.stage?.name === 'recording outcomes') {
-              terminated = true;
-              const [row] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
-              await stack.db.sql`select pg_terminate_backend(${row!.pid}, 5000)`;
-            }
-            return fn(tx);
-          }),
-      },
-    ) as unknown as typeof real;
+    const breakable = sqlWith(real, {
+      begin: (fn) =>
+        real.begin(async (tx) => {
+          if (!terminated && current.lane?.stage?.name === 'recording outcomes') {
+            terminated = true;
+            const [row] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+            await stack.db.sql`select pg_terminate_backend(${row!.pid}, 5000)`;
+          }
+          return fn(tx);
+        }),
+    });
     const ctx = { ...stack.platform.ctx, sql: breakable, logger: stack.platform.ctx.logger.child({ test: 'lane record' }) };
     const warn = vi.spyOn(ctx.logger, 'warn');
     const lane = new Lane(ctx, tenant.sandbox.phone_number_id);

@@ -7,7 +7,7 @@
  * runs it. The clock is frozen: a wake scheduled for later never comes.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { holdSendLease, sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { holdSendLease, sendHelloWorld, sqlWith, startStack, statementIncludes, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import { Lane } from './lane.js';
 
 describe('a lane poked while it works out its next wake', () => {
@@ -35,15 +35,12 @@ describe('a lane poked while it works out its next wake', () => {
     let open!: () => void;
     const atGate = new Promise<void>((resolve) => (reached = resolve));
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const gated = new Proxy(real, {
-      apply(target, self, args: unknown[]) {
-        const strings = args[0] as readonly string[] | undefined;
-        if (holdNextLook && Array.isArray(strings) && strings.join('').includes('least(available_at')) {
-          holdNextLook = false;
-          reached();
-          return gate.then(() => Reflect.apply(target, self, args) as unknown);
-        }
-        return Reflect.apply(target, self, args) as unknown;
+    const gated = sqlWith(real, {
+      query: (...args) => {
+        if (!holdNextLook || !statementIncludes(args, 'least(available_at')) return real(...args);
+        holdNextLook = false;
+        reached();
+        return gate.then(() => real(...args));
       },
     });
     const lane = new Lane({ ...stack.platform.ctx, sql: gated }, tenant.sandbox.phone_number_id);

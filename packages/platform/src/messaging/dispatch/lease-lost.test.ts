@@ -10,8 +10,7 @@
  * waits at a gate while its lease connection's backend is terminated.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TransactionSql } from 'postgres';
-import { sendHelloWorld, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { sendHelloWorld, sqlWith, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import type { PlatformContext } from '../../context.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -41,15 +40,15 @@ describe('a lane whose lease was lost while it recorded its round', () => {
     let open!: () => void;
     const atGate = new Promise<void>((resolve) => (reached = resolve));
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const sql = Object.assign((...args: Parameters<typeof real>) => real(...args), real, {
-      begin: (fn: (tx: TransactionSql) => Promise<unknown>) => {
+    const sql = sqlWith(real, {
+      begin: (fn) => {
         const recording = current.dispatcher?.lanes().some((l) => l.stage?.name === 'recording outcomes');
         if (!gated || !recording) return real.begin(fn);
         gated = false;
         reached();
         return gate.then(() => real.begin(fn));
       },
-    }) as unknown as typeof real;
+    });
     const ctx: PlatformContext = { ...stack.platform.ctx, sql, logger: stack.platform.ctx.logger.child({ test: 'lease lost' }) };
     const warn = vi.spyOn(ctx.logger, 'warn');
     const dispatcher = new Dispatcher(ctx, { sweepMs: null });
