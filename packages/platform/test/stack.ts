@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createEmulator, type Emulator, type FixtureResult } from '@switchboard/emulator';
 import { VirtualClock } from '@switchboard/runtime';
 import type { TransactionSql } from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 import type { Sql } from '../src/db/connect.js';
 import { LEASE_NAMESPACE } from '../src/messaging/dispatch/dispatcher.js';
 import type { Platform } from '../src/server.js';
@@ -141,6 +142,40 @@ export async function holdSendLease(stack: Stack, phoneNumberId: string): Promis
   return async () => {
     await lease`select pg_advisory_unlock_all()`;
     lease.release();
+  };
+}
+
+/**
+ * A stack (made in beforeAll, closed in afterAll) with one tenant whose number's send lease the
+ * test holds: the stack's dispatcher stays off the number, and the test runs lanes of its own on it.
+ */
+export function stackWithHeldNumber(name: string): { readonly stack: Stack; readonly tenant: TenantWithNumber } {
+  const made = {} as { stack: Stack; tenant: TenantWithNumber; release: () => Promise<void> };
+  beforeAll(async () => {
+    made.stack = await startStack();
+    made.tenant = await made.stack.tenantWithNumber(name);
+    made.release = await holdSendLease(made.stack, made.tenant.sandbox.phone_number_id);
+  });
+  afterAll(async () => {
+    await made.release?.();
+    await made.stack?.close();
+  });
+  return made;
+}
+
+/** A gate for one statement a test holds: `hold(run)` marks the gate reached and runs `run` once the test opens it. */
+export function statementGate(): { reached: Promise<void>; open(): void; hold<T>(run: () => T): Promise<T> } {
+  let reach!: () => void;
+  let open!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    reached,
+    open,
+    hold(run) {
+      reach();
+      return opened.then(run);
+    },
   };
 }
 

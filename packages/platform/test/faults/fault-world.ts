@@ -1,6 +1,7 @@
 /**
  * The world a fault scenario runs in: its own embedded PostgreSQL (so a scenario may stop and
- * start it), the platform as a real `switchboard serve` process (so it can be killed with -9),
+ * start it), the platform as a real `switchboard serve` process (so it can be killed with -9;
+ * with `workers`, a primary and that many platform processes sharing the port),
  * the emulator in this process on real time (so the test can read what reached Meta), a tenant
  * with two numbers at 1,000 mps, and the tenant's webhook receiver (fault-receiver.ts) registered
  * with Meta's own call. Everything it starts, close() stops.
@@ -24,6 +25,8 @@ export interface Crash {
 export interface FaultWorldOptions {
   /** Seconds an attempt with an unknown outcome waits for Meta's status before it is retried (default: the platform's, 60). */
   unknownOutcomeGraceSeconds?: number;
+  /** Platform processes sharing the port (`SWITCHBOARD_WORKERS`, node:cluster; default 1). */
+  workers?: number;
 }
 
 export interface FaultWorld {
@@ -84,6 +87,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       META_APP_SECRET: app.secret,
       META_VERIFY_TOKEN: 'vt',
       ...(options.unknownOutcomeGraceSeconds !== undefined ? { SWITCHBOARD_UNKNOWN_OUTCOME_GRACE_SECONDS: String(options.unknownOutcomeGraceSeconds) } : {}),
+      ...(options.workers !== undefined ? { SWITCHBOARD_WORKERS: String(options.workers) } : {}),
       LOG_LEVEL: 'info',
     };
     let server: CliRun | undefined;

@@ -9,33 +9,23 @@
  * that records the first round has its backend terminated (pg_terminate_backend) before its first
  * statement. The test holds the number's send lease, so the stack's dispatcher stays off it.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { holdSendLease, sendHelloWorld, sqlWith, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { describe, expect, it, vi } from 'vitest';
+import { sendHelloWorld, sqlWith, stackWithHeldNumber } from '../../../test/stack.js';
 import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
 import { Lane } from './lane.js';
 
 describe('recording a round whose commit lost its connection', () => {
-  let stack: Stack;
-  let tenant: TenantWithNumber;
-  let releaseLease: () => Promise<void>;
-  beforeAll(async () => {
-    stack = await startStack();
-    tenant = await stack.tenantWithNumber('Record');
-    releaseLease = await holdSendLease(stack, tenant.sandbox.phone_number_id);
-  });
-  afterAll(async () => {
-    await releaseLease();
-    await stack.close();
-  });
+  const made = stackWithHeldNumber('Record');
 
   const messageOf = async (wamid: string) =>
-    (await stack.db.sql<{ id: string; tenant_id: string; recipient: string; meta_wamid: string | null }[]>`
+    (await made.stack.db.sql<{ id: string; tenant_id: string; recipient: string; meta_wamid: string | null }[]>`
       select id::text as id, tenant_id, recipient, meta_wamid from messages where wamid = ${wamid}`)[0]!;
   const attemptsOf = async (id: string) =>
-    (await stack.db.sql<{ outcome: string }[]>`select outcome from message_attempts where message_id = ${id} order by id`).map((r) => r.outcome);
-  const queued = async (id: string) => (await stack.db.sql`select 1 from send_queue where message_id = ${id}`).length === 1;
+    (await made.stack.db.sql<{ outcome: string }[]>`select outcome from message_attempts where message_id = ${id} order by id`).map((r) => r.outcome);
+  const queued = async (id: string) => (await made.stack.db.sql`select 1 from send_queue where message_id = ${id}`).length === 1;
 
   it('records it again once the pool has reconnected: sent, with no unknown outcome', async () => {
+    const { stack, tenant } = made;
     const real = stack.platform.ctx.sql;
     const current: { lane?: Lane } = {};
     let terminated = false;
@@ -72,6 +62,7 @@ describe('recording a round whose commit lost its connection', () => {
   });
 
   it('writes nothing twice when the try that lost its connection had committed', async () => {
+    const { stack, tenant } = made;
     const wamid = await sendHelloWorld(stack, tenant, '15550601002');
     const message = await messageOf(wamid);
     const at = new Date(stack.clock.now());

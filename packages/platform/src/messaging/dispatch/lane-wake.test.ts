@@ -6,41 +6,26 @@
  * whose context lets every query through but holds the one that looks for the next due time,
  * runs it. The clock is frozen: a wake scheduled for later never comes.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { holdSendLease, sendHelloWorld, sqlWith, startStack, statementIncludes, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { describe, expect, it, vi } from 'vitest';
+import { sendHelloWorld, sqlWith, stackWithHeldNumber, statementGate, statementIncludes } from '../../../test/stack.js';
 import { Lane } from './lane.js';
 
 describe('a lane poked while it works out its next wake', () => {
-  let stack: Stack;
-  let tenant: TenantWithNumber;
-  let releaseLease: () => Promise<void>;
-  beforeAll(async () => {
-    stack = await startStack();
-    tenant = await stack.tenantWithNumber('Wake');
-    releaseLease = await holdSendLease(stack, tenant.sandbox.phone_number_id);
-  });
-  afterAll(async () => {
-    await releaseLease();
-    await stack.close();
-  });
-
-  const send = (to: string) => sendHelloWorld(stack, tenant, to);
+  const made = stackWithHeldNumber('Wake');
+  const send = (to: string) => sendHelloWorld(made.stack, made.tenant, to);
   const handedToMeta = async (wamid: string) =>
-    (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from messages where wamid = ${wamid} and meta_wamid is not null`)[0]!.n === 1;
+    (await made.stack.db.sql<{ n: number }[]>`select count(*)::int as n from messages where wamid = ${wamid} and meta_wamid is not null`)[0]!.n === 1;
 
   it('runs another round for the message committed meanwhile', async () => {
+    const { stack, tenant } = made;
     const real = stack.platform.ctx.sql;
     let holdNextLook = false;
-    let reached!: () => void;
-    let open!: () => void;
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
-    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gate = statementGate();
     const gated = sqlWith(real, {
       query: (...args) => {
         if (!holdNextLook || !statementIncludes(args, 'least(available_at')) return real(...args);
         holdNextLook = false;
-        reached();
-        return gate.then(() => real(...args));
+        return gate.hold(() => real(...args));
       },
     });
     const lane = new Lane({ ...stack.platform.ctx, sql: gated }, tenant.sandbox.phone_number_id);
@@ -49,15 +34,15 @@ describe('a lane poked while it works out its next wake', () => {
       holdNextLook = true;
       lane.poke();
       // The lane sends the first message, finds nothing more, and stops at the gate.
-      await atGate;
+      await gate.reached;
       expect(await handedToMeta(first)).toBe(true);
 
       const second = await send('15550501002');
       lane.poke(); // what the dispatcher does on the commit's NOTIFY
-      open();
+      gate.open();
       await vi.waitFor(async () => expect(await handedToMeta(second)).toBe(true));
     } finally {
-      open();
+      gate.open();
       await lane.close();
     }
   });

@@ -165,14 +165,7 @@ export class Lane {
     if (reconciled.length > 0) await dropFromQueue(this.ctx.sql, reconciled.map((r) => r.id));
     const unsent = claimed.filter((r) => r.meta_wamid === null);
     const expired = await this.#expired(unsent, now);
-    const rows = unsent.filter((r) => !expired.has(r));
-
-    const chains = new Map<string, QueuedMessage[]>();
-    for (const row of rows) {
-      const chain = chains.get(row.recipient);
-      if (chain) chain.push(row);
-      else chains.set(row.recipient, [row]);
-    }
+    let rows = unsent.filter((r) => !expired.has(r));
     const token = await wabaToken(this.ctx, number.wabaId);
     const outcomes: RoundOutcomes = {
       phoneNumberId: number.id,
@@ -200,7 +193,26 @@ export class Lane {
     // Last before the sends: a query failing after this would leave messages marked in flight that
     // never left, and the next run would take them for unknown outcomes.
     this.#enter('marking in flight');
-    await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
+    const marked = await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
+    if (marked.size < rows.length) {
+      // Another lane took them between this claim and this mark: the lease passed to another
+      // process (this one's lease connection was lost and the dispatcher has not yet noticed).
+      this.ctx.logger.warn(
+        { phone_number_id: this.phoneNumberId, claimed: rows.length, marked: marked.size },
+        'messages claimed by this lane were taken by another: its lease has passed elsewhere',
+      );
+      rows = rows.filter((r) => marked.has(r.id));
+      if (rows.length === 0) {
+        if (expired.size > 0) await this.#record(outcomes);
+        return expired.size > 0;
+      }
+    }
+    const chains = new Map<string, QueuedMessage[]>();
+    for (const row of rows) {
+      const chain = chains.get(row.recipient);
+      if (chain) chain.push(row);
+      else chains.set(row.recipient, [row]);
+    }
 
     this.#enter('sending');
     const queue = [...chains.values()];

@@ -6,15 +6,18 @@
  * unknown outcomes, held back for the grace period — and then gets one at once if work was
  * committed meanwhile (its NOTIFY was ignored).
  *
+ * The dispatcher looks at its lease session every second (virtual time), so a lease lost while the
+ * number is idle is noticed without waiting for the sweep.
+ *
  * The stack runs no workers, so the test's dispatcher is the only one; its recording transaction
  * waits at a gate while its lease connection's backend is terminated.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sendHelloWorld, sqlWith, startStack, type Stack, type TenantWithNumber } from '../../../test/stack.js';
+import { sendHelloWorld, sqlWith, startStack, statementGate, type Stack, type TenantWithNumber } from '../../../test/stack.js';
 import type { PlatformContext } from '../../context.js';
 import { Dispatcher } from './dispatcher.js';
 
-describe('a lane whose lease was lost while it recorded its round', () => {
+describe('a lost send lease', () => {
   let stack: Stack;
   let tenant: TenantWithNumber;
   beforeAll(async () => {
@@ -36,17 +39,13 @@ describe('a lane whose lease was lost while it recorded its round', () => {
     const real = stack.platform.ctx.sql;
     const current: { dispatcher?: Dispatcher } = {};
     let gated = true;
-    let reached!: () => void;
-    let open!: () => void;
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
-    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gate = statementGate();
     const sql = sqlWith(real, {
       begin: (fn) => {
         const recording = current.dispatcher?.lanes().some((l) => l.stage?.name === 'recording outcomes');
         if (!gated || !recording) return real.begin(fn);
         gated = false;
-        reached();
-        return gate.then(() => real.begin(fn));
+        return gate.hold(() => real.begin(fn));
       },
     });
     const ctx: PlatformContext = { ...stack.platform.ctx, sql, logger: stack.platform.ctx.logger.child({ test: 'lease lost' }) };
@@ -57,7 +56,7 @@ describe('a lane whose lease was lost while it recorded its round', () => {
     try {
       const first = await sendHelloWorld(stack, tenant, '15550801001');
       await dispatcher.wake(phoneNumberId);
-      await atGate; // sent to Meta; its outcome waits to be recorded
+      await gate.reached; // sent to Meta; its outcome waits to be recorded
 
       await stack.db.sql`
         select pg_terminate_backend(pid, 5000) from pg_locks
@@ -73,12 +72,46 @@ describe('a lane whose lease was lost while it recorded its round', () => {
       await dispatcher.sweep();
       expect(dispatcher.lanes()).toEqual([]);
 
-      open();
+      gate.open();
       await vi.waitFor(async () => expect(await handedToMeta(second)).toBe(true));
       expect(await attemptsOf(first)).toEqual(['sent']);
       expect(await attemptsOf(second)).toEqual(['sent']);
     } finally {
-      open();
+      gate.open();
+      await dispatcher.close();
+    }
+  });
+
+  it('notices a lost lease within a second without a sweep, and takes the number again on its next work', async () => {
+    const phoneNumberId = tenant.sandbox.phone_number_id;
+    const ctx: PlatformContext = { ...stack.platform.ctx, logger: stack.platform.ctx.logger.child({ test: 'lease check' }) };
+    const warn = vi.spyOn(ctx.logger, 'warn');
+    const leaseHolder = async () =>
+      (
+        await stack.db.sql<{ pid: number }[]>`
+          select pid from pg_locks where locktype = 'advisory' and granted and objid = hashtext(${phoneNumberId})::oid`
+      )[0]?.pid;
+    const dispatcher = new Dispatcher(ctx, { sweepMs: null });
+    await dispatcher.start();
+    try {
+      const first = await sendHelloWorld(stack, tenant, '15550801003');
+      await dispatcher.wake(phoneNumberId);
+      await vi.waitFor(async () => expect(await handedToMeta(first)).toBe(true));
+      const before = await leaseHolder();
+      expect(before).toBeDefined();
+
+      await stack.db.sql`select pg_terminate_backend(${before!}, 5000)`;
+      expect(dispatcher.lanes().map((l) => l.phoneNumberId)).toEqual([phoneNumberId]);
+      stack.clock.advance(1_000);
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.anything(), expect.stringContaining('send lease session was replaced')));
+      await vi.waitFor(() => expect(dispatcher.lanes()).toEqual([]));
+
+      const second = await sendHelloWorld(stack, tenant, '15550801004'); // its NOTIFY wakes the number
+      await vi.waitFor(async () => expect(await handedToMeta(second)).toBe(true));
+      const after = await leaseHolder();
+      expect(after).toBeDefined();
+      expect(after).not.toBe(before);
+    } finally {
       await dispatcher.close();
     }
   });

@@ -1,8 +1,9 @@
 /**
  * The next messages of one number that may be sent now, oldest first. Only the lease holder calls
- * this, so no row locks are needed; recipients held back (pair rate, a message in flight) are
- * excluded so they do not crowd out the others, and so are messages held by the messaging limit
- * (held_reason; limits/release-held.ts clears it).
+ * this, so no row locks are needed (markInFlight settles the moment after a lease passes, when two
+ * lanes may overlap); recipients held back (pair rate, a message in flight) are excluded so they do
+ * not crowd out the others, and so are messages held by the messaging limit (held_reason;
+ * limits/release-held.ts clears it).
  */
 import type { Sql } from '../../db/connect.js';
 
@@ -59,9 +60,18 @@ export async function withUnknownAttempts(sql: Sql, ids: string[]): Promise<Set<
   return new Set(rows.map((r) => r.id));
 }
 
-/** Marks messages as in flight, committed before any of them leaves. */
-export async function markInFlight(sql: Sql, ids: string[], now: Date): Promise<void> {
-  await sql`update send_queue set in_flight_since = ${now} where message_id = any(${ids}::bigint[])`;
+/**
+ * Marks messages as in flight, committed before any of them leaves; returns those it marked. One
+ * marked already, or gone from the queue, was taken by another lane: for a moment after a lease
+ * is lost (its connection dropped, PostgreSQL restarted) the old holder's lane may still run while
+ * a new holder's claims the same rows, and only the lane whose mark took a row may send it.
+ */
+export async function markInFlight(sql: Sql, ids: string[], now: Date): Promise<Set<string>> {
+  const rows = await sql<{ id: string }[]>`
+    update send_queue set in_flight_since = ${now}
+    where message_id = any(${ids}::bigint[]) and in_flight_since is null
+    returning message_id::text as id`;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Removes messages that need no further attempt. */
