@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TcpRelay, targetOf } from '../../test/tcp-relay.js';
 import { recordDelivered } from './sql/record-attempt.js';
-import { startHarness, type Harness, type TenantFixture } from './test-harness.js';
+import { messageEvent, startHarness, type Harness, type TenantFixture } from './test-harness.js';
 import { startWebhookDelivery } from './worker.js';
 
 let h: Harness;
@@ -25,21 +25,7 @@ afterAll(async () => {
 
 /** `count` inbound messages of one conversation, queued for the tenant. */
 async function enqueueMessages(tenant: TenantFixture, count: number): Promise<void> {
-  const phone = tenant.phoneNumberIds[0]!;
-  await h.enqueue(
-    Array.from({ length: count }, (_, seq) => ({
-      tenantId: tenant.tenant_id,
-      wabaId: tenant.wabaId,
-      phoneNumberId: phone,
-      field: 'messages',
-      orderingKey: `${phone}:15550701000`,
-      value: {
-        messaging_product: 'whatsapp',
-        metadata: { display_phone_number: '15550000', phone_number_id: phone },
-        messages: [{ from: '15550701000', id: `wamid.record.${tenant.tenant_id}.${seq}`, timestamp: '1750000000', type: 'text', text: { body: `message ${seq}` } }],
-      },
-    })),
-  );
+  await h.enqueue(Array.from({ length: count }, (_, seq) => messageEvent(tenant, '15550701000', seq)));
 }
 
 describe('recording a delivery whose connection failed', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newGraphId, verifySignature } from '@switchboard/wire';
 import { enqueueTenantEvents, type TenantEvent } from './enqueue-events.js';
-import { startHarness, type Harness, type Receiver, type TenantFixture } from './test-harness.js';
+import { messageEvent as message, startHarness, type Harness, type Receiver, type TenantFixture } from './test-harness.js';
 import { startWebhookDelivery, type WebhookDeliveryOptions } from './worker.js';
 
 const MINUTE = 60_000;
@@ -21,23 +21,6 @@ async function tenantWithReceiver(name: string, phones = 1): Promise<{ tenant: T
   const res = await h.call('PUT', '/api/v1/webhooks', tenant.api_key, { url: receiver.url, verify_token: receiver.verifyToken });
   expect(res.status).toBe(200);
   return { tenant, receiver };
-}
-
-function message(t: TenantFixture, waId: string, seq: number, extra: Partial<TenantEvent> = {}): TenantEvent {
-  const phone = t.phoneNumberIds[0]!;
-  return {
-    tenantId: t.tenant_id,
-    wabaId: t.wabaId,
-    phoneNumberId: phone,
-    field: 'messages',
-    orderingKey: `${phone}:${waId}`,
-    value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550000', phone_number_id: phone },
-      messages: [{ from: waId, id: `wamid.${waId}.${seq}`, timestamp: '1750000000', type: 'text', text: { body: `message ${seq}` } }],
-    },
-    ...extra,
-  };
 }
 
 async function withWorker<T>(fn: () => Promise<T>, options: WebhookDeliveryOptions = {}): Promise<T> {

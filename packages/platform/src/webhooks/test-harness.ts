@@ -41,6 +41,8 @@ export class Receiver {
   failStatus = 503;
   /** Real delay before answering a POST, to widen race windows in concurrency tests. */
   delayMs = 0;
+  /** While set, POSTs are answered only once it resolves (a test acts while one is in flight). */
+  hold: Promise<void> | undefined;
   readonly posts: Post[] = [];
   attempts = 0;
   inFlight = 0;
@@ -77,7 +79,8 @@ export class Receiver {
           this.inFlight--;
           return;
         }
-        if (this.delayMs > 0) setTimeout(finish, this.delayMs);
+        if (this.hold) void this.hold.then(finish);
+        else if (this.delayMs > 0) setTimeout(finish, this.delayMs);
         else finish();
       });
     });
@@ -110,6 +113,24 @@ export class Receiver {
 export interface TenantFixture extends CreatedTenant {
   wabaId: string;
   phoneNumberIds: string[];
+}
+
+/** The `seq`th inbound text message from `waId` to the tenant's first number, as queued for the tenant (wamid `wamid.<waId>.<seq>`). */
+export function messageEvent(t: TenantFixture, waId: string, seq: number, extra: Partial<TenantEvent> = {}): TenantEvent {
+  const phone = t.phoneNumberIds[0]!;
+  return {
+    tenantId: t.tenant_id,
+    wabaId: t.wabaId,
+    phoneNumberId: phone,
+    field: 'messages',
+    orderingKey: `${phone}:${waId}`,
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550000', phone_number_id: phone },
+      messages: [{ from: waId, id: `wamid.${waId}.${seq}`, timestamp: '1750000000', type: 'text', text: { body: `message ${seq}` } }],
+    },
+    ...extra,
+  };
 }
 
 export interface Harness {

@@ -19,8 +19,11 @@
  * postgres.js 3.4.9 a reserved connection whose backend dies throws an uncatchable TypeError on
  * its next query (porsager/postgres#1208, #1199), while a pooled one reconnects. A reconnect is a
  * new session without our locks, so every lock query also returns the backend pid: a new pid
- * means the leases held so far were released, which is logged (POSTs then in flight may overlap
- * with another process's once; at least once holds).
+ * means the leases held so far were released, which is logged. A sender looks at that pid again
+ * before each batch after its first and stops when it changed (another process may have taken
+ * the destination meanwhile), then tries the lease again on the new session: a POST in flight at
+ * the loss may overlap with another process's once (at least once holds), but the rest of the
+ * queue is not sent by two processes at once.
  *
  * Wake-ups: enqueueTenantEvents NOTIFYs the destination ids in its transaction; a sender that
  * resolves events another destination was waiting on NOTIFYs that one; a failed POST sets a timer
@@ -54,16 +57,19 @@ export interface WebhookDeliveryOptions {
 }
 
 /** Advisory-lock namespace of webhook destinations ("SWWH"); the key is the destination id. */
-const LEASE_NAMESPACE = 0x53575748;
+export const LEASE_NAMESPACE = 0x53575748;
 const INT4_MAX = 2_147_483_647n;
 export const EVENT_IDS_HEADER = 'x-switchboard-event-ids';
 /** How long a delivery's record is tried again while the database is unreachable (a restart, a failover). */
 const RECORD_RETRY_FOR_MS = 30_000;
 
-function leaseKey(destinationId: string): number {
+export function leaseKey(destinationId: string): number {
   // Ids beyond int4 share keys with smaller ones: harmless, two destinations then take turns.
   return Number(BigInt(destinationId) % INT4_MAX);
 }
+
+/** How a sender's drain of a destination ended. */
+type Drained = 'emptied' | 'stopped' | 'lease lost';
 
 interface Sender {
   /** Set when new work is announced while the sender runs: it looks again before it stops. */
@@ -176,6 +182,7 @@ class DeliveryWorker {
     if (!conn) return false;
     const key = leaseKey(id);
     let locked: boolean;
+    let sessionPid: number | undefined;
     try {
       const [row] = await conn<{ locked: boolean; pid: number }[]>`
         select pg_try_advisory_lock(${LEASE_NAMESPACE}, ${key}) as locked, pg_backend_pid() as pid`;
@@ -183,37 +190,49 @@ class DeliveryWorker {
       if (this.#leasePid !== undefined && row?.pid !== this.#leasePid) {
         this.ctx.logger.warn({ was: this.#leasePid, now: row?.pid }, 'webhook lease session was replaced; leases held on the old one were released');
       }
-      this.#leasePid = row?.pid;
+      this.#leasePid = sessionPid = row?.pid;
     } catch (err) {
       // The lease connection is reconnecting; the sweep will try again.
       this.ctx.logger.warn({ err, destination_id: id }, 'could not take a webhook lease');
       return false;
     }
     if (!locked) return false;
-    let emptied: boolean;
+    let drained: Drained = 'stopped';
     try {
-      emptied = await this.#drain(id);
+      drained = await this.#drain(id, sessionPid);
     } finally {
+      // Also when the lease looked lost: on a new session this does nothing, and if the look only
+      // failed, the session still holds it (session locks count: a second take needs a second unlock).
       await conn`select pg_advisory_unlock(${LEASE_NAMESPACE}, ${key})`.catch(() => undefined);
     }
-    if (!emptied || this.#closed) return false;
+    if (this.#closed) return false;
+    // Taken again on the new session at once, unless another process has it now.
+    if (drained === 'lease lost') return true;
+    if (drained !== 'emptied') return false;
     return (await claimBatch(this.ctx.sql, id, 1)).length > 0;
   }
 
-  /** Sends batches until the queue is empty (true) or the receiver failed or we stop (false). */
-  async #drain(id: string): Promise<boolean> {
+  /**
+   * Sends batches until the queue is empty, the receiver failed, we stop, or the lease taken on
+   * session `leasePid` is found lost (looked at before each batch after the first).
+   */
+  async #drain(id: string, leasePid: number | undefined): Promise<Drained> {
     const destination = await loadDestination(this.ctx.sql, id);
-    if (!destination) return false;
+    if (!destination) return 'stopped';
     const retryAt = destination.retry_at?.getTime();
     if (retryAt !== undefined && retryAt > this.ctx.clock.now()) {
       this.#wake(retryAt);
-      return false;
+      return 'stopped';
     }
     const secret = this.#openSecret(destination);
     let failures = destination.failures;
-    while (!this.#closed) {
+    for (let batches = 0; !this.#closed; batches++) {
+      if (batches > 0 && !(await this.#stillLeased(leasePid))) {
+        this.ctx.logger.warn({ destination_id: id }, "webhook lease lost while sending a destination's queue; taking it again before the next batch");
+        return 'lease lost';
+      }
       const claimed = await claimBatch(this.ctx.sql, id, this.#batchSize);
-      if (claimed.length === 0) return true;
+      if (claimed.length === 0) return 'emptied';
       const batch = fittingPrefix(claimed);
       const { body, eventIds } = buildEnvelope(batch);
       const startedAt = new Date(this.ctx.clock.now());
@@ -259,9 +278,19 @@ class DeliveryWorker {
         this.ctx.logger.warn({ destination_id: id, tenant_id: destination.tenant_id, dead: failed.dead }, 'tenant webhook events dead-lettered');
       }
       this.#wake(failed.retryAt.getTime());
+      return 'stopped';
+    }
+    return 'stopped';
+  }
+
+  /** Whether the lease connection is still on session `pid` (a dropped one reconnects as a new session, without our leases). */
+  async #stillLeased(pid: number | undefined): Promise<boolean> {
+    try {
+      const [row] = await this.#leaseSql!<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      return pid !== undefined && row?.pid === pid;
+    } catch {
       return false;
     }
-    return false;
   }
 
   #openSecret(destination: Destination): string | undefined {

@@ -32,7 +32,10 @@
  * found its claim taken (once in the first CI-size run). A new holder's lane may also start
  * while the old holder's last round is still sending: it records that round's messages as unknown
  * outcomes (14 and 30 of 1,000 in two full-size runs), which the old lane then records as sent;
- * they are counted, not resent.
+ * they are counted, not resent. The tenant-webhook senders had the same gap: a sender went on
+ * draining a destination after its lease went with the restart while the other process took it,
+ * and 32 of 3,000 statuses reached the tenant twice in the first full-size run; a sender now
+ * looks at its lease session before each batch (webhooks/delivery-lease.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectNothingLost, explainMissing, FAULT_CONCURRENCY, FAULT_COUNT, report, sendLoad, settle, tally } from './fault-load.js';
@@ -74,7 +77,7 @@ for (const workers of [1, 2]) {
           `(NOTIFYs lost while the LISTEN connection reconnected), ${logged('send lane is stuck')} stuck lanes reported, ` +
           `${logged('send lease session was replaced')} lease sessions replaced, ${logged('were taken by another')} claims found taken by another lane; ` +
           `recorded again after their connection failed: ${logged("could not record a round's outcomes")} rounds of sends, ` +
-          `${logged('could not record a delivery')} tenant deliveries`,
+          `${logged('could not record a delivery')} tenant deliveries; ${logged('webhook lease lost while sending')} tenant-webhook senders found their lease lost`,
       );
       for (const crash of w.crashes) console.log(`[faults] FINDING: the platform exited (${crash.exit}) when PostgreSQL restarted:\n${crash.stderr}`);
       console.log(`[faults] refusals while PostgreSQL was away: ${JSON.stringify(Object.fromEntries(refusals))}`);
