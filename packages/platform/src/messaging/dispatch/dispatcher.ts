@@ -47,7 +47,7 @@ export class Dispatcher {
   /** Numbers whose lease another process held when last tried, and until when that is trusted. */
   readonly #heldElsewhere = new Map<string, number>();
   /** Numbers whose lane is stopping (retired, or its lease lost): not taken again until it has stopped. */
-  readonly #stopping = new Map<string, Promise<void>>();
+  readonly #stopping = new Map<string, { lane: Lane; stopped: Promise<void> }>();
 
   /** `sweepMs: null`: no timed sweep (a test calls sweep()). The lease check runs on the context's clock. */
   constructor(
@@ -137,7 +137,8 @@ export class Dispatcher {
   #reportStuckLanes(): void {
     const now = this.ctx.clock.now();
     let stuck = 0;
-    for (const lane of this.#lanes.values()) {
+    // Also a stopping lane: its number gets no new lane until its last round is recorded.
+    for (const lane of [...this.#lanes.values(), ...[...this.#stopping.values()].map((s) => s.lane)]) {
       const stage = lane.stage;
       if (stage && now - stage.since > LONG_WAIT_MS) {
         stuck++;
@@ -153,7 +154,7 @@ export class Dispatcher {
     this.#cancelLeaseCheck?.();
     await this.#unlisten?.().catch(() => undefined);
     // Lanes stopping already (a lost lease) finish their last round too.
-    const stoppingAlready = [...this.#stopping.values()];
+    const stoppingAlready = [...this.#stopping.values()].map((s) => s.stopped);
     const lanes = [...this.#lanes.values()];
     this.#lanes.clear();
     await Promise.all([this.#stop(lanes, { release: true }), ...stoppingAlready]);
@@ -205,7 +206,7 @@ export class Dispatcher {
     await Promise.all(
       lanes.map((lane) => {
         const stopped = this.#stopLane(lane, options.release).finally(() => this.#stopping.delete(lane.phoneNumberId));
-        this.#stopping.set(lane.phoneNumberId, stopped);
+        this.#stopping.set(lane.phoneNumberId, { lane, stopped });
         return stopped.then(() => this.#wakeIfQueued(lane.phoneNumberId));
       }),
     );

@@ -71,6 +71,11 @@ describe('a lost send lease', () => {
       await dispatcher.wake(phoneNumberId); // what its NOTIFY does
       await dispatcher.sweep();
       expect(dispatcher.lanes()).toEqual([]);
+      // A stopping lane whose last step does not end is reported as any other.
+      const error = vi.spyOn(ctx.logger, 'error');
+      stack.clock.advance(121_000);
+      await dispatcher.sweep();
+      expect(error).toHaveBeenCalledWith({ phone_number_id: phoneNumberId, waiting_ms: 121_000, stage: 'recording outcomes' }, 'send lane is stuck');
 
       gate.open();
       await vi.waitFor(async () => expect(await handedToMeta(second)).toBe(true));
