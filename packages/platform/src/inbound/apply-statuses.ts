@@ -3,11 +3,13 @@
  * forward only, and queued for the tenant with the platform's wamid in place of Meta's and the
  * tenant's own biz_opaque_callback_data in place of the platform's trace. A status for an id not
  * recorded yet (it overtook the dispatcher's bookkeeping, or the attempt's outcome was unknown) is
- * matched through the trace (dispatch/trace.ts), which also records Meta's id; one without a trace
- * waits in pending_statuses until the id appears.
+ * matched through the trace (dispatch/trace.ts), which also records Meta's id and takes a message
+ * waiting to be tried again off the send queue; one without a trace waits in pending_statuses until
+ * the id appears.
  */
 import type { TransactionSql } from 'postgres';
 import { tracedWamid } from '../messaging/dispatch/trace.js';
+import { SEND_CHANNEL } from '../messaging/sql/insert-accepted.js';
 import { enqueueTenantEvents, type TenantEvent } from '../webhooks/enqueue-events.js';
 import { rank } from './status-rank.js';
 
@@ -45,6 +47,17 @@ export async function applyStatuses(tx: TransactionSql, context: StatusContext, 
       where m.wamid = v.wamid and m.meta_wamid is null
       returning m.id::text as id, m.wamid, m.meta_wamid, m.tenant_id, m.recipient, m.status, m.body->>'biz_opaque_callback_data' as opaque`;
     for (const r of claimed) byMeta.set(r.meta_wamid, r);
+    // Meta has them: one waiting to be tried again after an unknown outcome needs no further
+    // attempt, and the messages of its conversation behind it may go now (their lane is woken).
+    // Not one in flight: its lane records it (a status overtaking the bookkeeping).
+    if (claimed.length > 0) {
+      await tx`
+        with done as (
+          delete from send_queue where message_id = any(${claimed.map((r) => r.id)}::bigint[]) and in_flight_since is null
+          returning phone_number_id
+        )
+        select pg_notify(${SEND_CHANNEL}, n.phone_number_id) from (select distinct phone_number_id from done) n`;
+    }
   }
   const unknown = valid.filter((s) => !byMeta.has(s.id));
   if (unknown.length > 0) {

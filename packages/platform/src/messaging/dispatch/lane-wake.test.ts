@@ -23,7 +23,7 @@ describe('a lane poked while it works out its next wake', () => {
     const gate = statementGate();
     const gated = sqlWith(real, {
       query: (...args) => {
-        if (!holdNextLook || !statementIncludes(args, 'least(available_at')) return real(...args);
+        if (!holdNextLook || !statementIncludes(args, 'least(q.available_at')) return real(...args);
         holdNextLook = false;
         return gate.hold(() => real(...args));
       },

@@ -21,17 +21,32 @@ export interface QueuedMessage {
 }
 
 /**
- * Also claimed before their retry time: messages whose time to live has passed (the lane fails
- * them), so a long backoff does not make a failure late — a one-time code's sender hears of it when
- * its 10 minutes are over, not at the next retry. Not those with an attempt whose outcome is
- * unknown: they wait for their retry (and Meta's status), as any other.
+ * Whether an earlier message of the queued row `q`'s conversation (same number, same recipient)
+ * waits for its retry or is in flight: `q` waits behind it, so a conversation's messages reach
+ * Meta in the order they were accepted. Only a message with an attempt on record can wait so
+ * (send_queue_retrying, migration 16).
+ */
+function behindRetry(sql: Sql, now: Date) {
+  return sql`exists (
+    select from send_queue e
+    where e.phone_number_id = q.phone_number_id and e.recipient = q.recipient and e.message_id < q.message_id
+      and e.attempts > 0 and (e.available_at > ${now} or e.in_flight_since is not null))`;
+}
+
+/**
+ * Not a message behind an earlier one of its conversation that waits for its retry (behindRetry).
+ * Also claimed before their retry time, or while behind one: messages whose time to live has passed
+ * (the lane fails them, sending nothing), so a long backoff does not make a failure late — a
+ * one-time code's sender hears of it when its 10 minutes are over, not at the next retry. Not those
+ * with an attempt whose outcome is unknown: they wait for their retry (and Meta's status), as any
+ * other.
  */
 export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, excluded: string[], limit: number): Promise<QueuedMessage[]> {
   return sql<QueuedMessage[]>`
     select m.id::text as id, m.wamid, m.tenant_id, q.recipient, m.body, q.attempts, m.meta_wamid, q.expires_at
     from send_queue q join messages m on m.id = q.message_id
     where q.phone_number_id = ${phoneNumberId}
-      and (q.available_at <= ${now}
+      and ((q.available_at <= ${now} and not ${behindRetry(sql, now)})
            or (q.expires_at <= ${now}
                and not exists (select from message_attempts a where a.message_id = q.message_id and a.outcome = 'unknown')))
       and q.in_flight_since is null
@@ -43,12 +58,25 @@ export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, exc
 
 /**
  * When the lane has work next: a queued message becomes available, or one's time to live passes
- * before its retry (a passed one still queued waits for its retry: see claimBatch).
+ * before its retry (a passed one still queued waits for its retry: see claimBatch). A message behind
+ * an earlier one of its conversation (behindRetry) is due no sooner than that one, which is in the
+ * minimum, or when its time to live passes. The conversations waiting so are found first, from
+ * send_queue_retrying: looking behind every queued row instead made this four times slower with
+ * 66,000 queued (79 ms against 17 ms, measured).
  */
 export async function nextAvailableAt(sql: Sql, phoneNumberId: string, now: Date): Promise<Date | undefined> {
   const [row] = await sql<{ at: Date | null }[]>`
-    select min(case when expires_at > ${now} then least(available_at, expires_at) else available_at end) as at from send_queue
-    where phone_number_id = ${phoneNumberId} and in_flight_since is null and held_reason is null`;
+    with waiting as (
+      select recipient, min(message_id) as first from send_queue
+      where phone_number_id = ${phoneNumberId} and attempts > 0 and (available_at > ${now} or in_flight_since is not null)
+      group by recipient
+    )
+    select min(case
+      when q.message_id > w.first then case when q.expires_at > ${now} then q.expires_at end
+      when q.expires_at > ${now} then least(q.available_at, q.expires_at)
+      else q.available_at end) as at
+    from send_queue q left join waiting w on w.recipient = q.recipient
+    where q.phone_number_id = ${phoneNumberId} and q.in_flight_since is null and q.held_reason is null`;
   return row?.at ?? undefined;
 }
 
