@@ -1,7 +1,9 @@
 /**
  * Load for the fault scenarios, and the count that follows it.
  *
- * sendLoad: `count` template sends over the world's numbers from `concurrency` clients; a client
+ * sendLoad: `count` template sends over the world's numbers from `concurrency` clients, in
+ * conversations of PER_CONVERSATION messages (one number, one recipient each), each sent by one
+ * client in order, the next once the last was accepted (so the order is the tenant's); a client
  * retries what got no 200 (connection refused while the platform restarts, 5xx while PostgreSQL is
  * down) with the same Idempotency-Key, as a careful client does; only a 200 counts as accepted.
  * `faults` run once when that many messages have been accepted.
@@ -9,7 +11,8 @@
  * settle + tally: wait (bounded) until nothing is queued and every accepted message's `read` has
  * reached the tenant, then count what reached Meta (the emulator's own record, by the tag each
  * message carries) and what reached the tenant, and which messages had an attempt whose outcome
- * was unknown (the only ones allowed to reach Meta twice).
+ * was unknown (the only ones allowed to reach Meta twice), and which conversations reached Meta in
+ * another order than they were sent.
  */
 import { expect } from 'vitest';
 import type { FaultWorld } from './fault-world.js';
@@ -17,6 +20,9 @@ import type { FaultWorld } from './fault-world.js';
 /** Messages per scenario: fewer under CI (CI=true), where the suite runs after `npm test`. */
 export const FAULT_COUNT = process.env.CI ? 200 : 1_000;
 export const FAULT_CONCURRENCY = 16;
+/** Consecutive messages sent to one recipient from one number: their order at Meta is checked. */
+const PER_CONVERSATION = 4;
+const conversationOf = (tag: string) => Math.floor(Number(tag.slice(tag.lastIndexOf('-') + 1)) / PER_CONVERSATION);
 
 export interface Accepted {
   tag: string;
@@ -39,39 +45,42 @@ export async function sendLoad(world: FaultWorld, options: LoadOptions): Promise
   const pending = [...(options.faults ?? [])].sort((a, b) => a.afterAccepted - b.afterAccepted);
   const running: Array<Promise<void>> = [];
   let next = 0;
+  const conversations = Math.ceil(options.count / PER_CONVERSATION);
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
-      for (let i = next++; i < options.count; i = next++) {
-        while (pending[0] && accepted.length >= pending[0].afterAccepted) running.push(pending.shift()!.run());
-        const tag = `${options.prefix}-${i}`;
-        const phoneNumberId = world.phoneNumberIds[i % world.phoneNumberIds.length]!;
-        let lastRefusal = '';
-        // Bounded: 600 tries 100 ms apart is a minute of refusals for one message.
-        for (let tries = 0; ; tries++) {
-          if (tries >= 600) throw new Error(`${tag} was never accepted: ${lastRefusal}`);
-          const response = await fetch(`${world.platformUrl}/v23.0/${phoneNumberId}/messages`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${world.apiKey}`, 'content-type': 'application/json', 'idempotency-key': tag },
-            body: JSON.stringify({
-              messaging_product: 'whatsapp',
-              to: `1555${String(3_000_000 + i).padStart(7, '0')}`,
-              type: 'template',
-              template: {
-                name: 'order_confirmation',
-                language: { code: 'en_US' },
-                components: [{ type: 'body', parameters: [{ type: 'text', text: 'Faults' }, { type: 'text', text: tag }] }],
-              },
-            }),
-          }).catch(() => undefined);
-          if (response?.status === 200) {
-            const body = (await response.json()) as { messages: Array<{ id: string }> };
-            accepted.push({ tag, wamid: body.messages[0]!.id });
-            break;
+      for (let conversation = next++; conversation < conversations; conversation = next++) {
+        for (let i = conversation * PER_CONVERSATION; i < Math.min(options.count, (conversation + 1) * PER_CONVERSATION); i++) {
+          while (pending[0] && accepted.length >= pending[0].afterAccepted) running.push(pending.shift()!.run());
+          const tag = `${options.prefix}-${i}`;
+          const phoneNumberId = world.phoneNumberIds[conversation % world.phoneNumberIds.length]!;
+          let lastRefusal = '';
+          // Bounded: 600 tries 100 ms apart is a minute of refusals for one message.
+          for (let tries = 0; ; tries++) {
+            if (tries >= 600) throw new Error(`${tag} was never accepted: ${lastRefusal}`);
+            const response = await fetch(`${world.platformUrl}/v23.0/${phoneNumberId}/messages`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${world.apiKey}`, 'content-type': 'application/json', 'idempotency-key': tag },
+              body: JSON.stringify({
+                messaging_product: 'whatsapp',
+                to: `1555${String(3_000_000 + conversation).padStart(7, '0')}`,
+                type: 'template',
+                template: {
+                  name: 'order_confirmation',
+                  language: { code: 'en_US' },
+                  components: [{ type: 'body', parameters: [{ type: 'text', text: 'Faults' }, { type: 'text', text: tag }] }],
+                },
+              }),
+            }).catch(() => undefined);
+            if (response?.status === 200) {
+              const body = (await response.json()) as { messages: Array<{ id: string }> };
+              accepted.push({ tag, wamid: body.messages[0]!.id });
+              break;
+            }
+            const text = response ? `${response.status} ${await response.text()}` : 'no answer';
+            lastRefusal = text;
+            options.onRefused?.(text);
+            await sleep(100);
           }
-          const text = response ? `${response.status} ${await response.text()}` : 'no answer';
-          lastRefusal = text;
-          options.onRefused?.(text);
-          await sleep(100);
         }
       }
     }),
@@ -101,6 +110,8 @@ export interface Tally {
   /** Accepted messages whose `read` reached the tenant. */
   readByTenant: number;
   missing: string[];
+  /** Conversations whose messages first reached Meta in another order than the platform accepted them. */
+  outOfOrder: number[];
 }
 
 function tagOf(payload: Record<string, unknown>): string | undefined {
@@ -132,11 +143,21 @@ export async function settle(world: FaultWorld, accepted: Accepted[], timeoutMs 
 
 export async function tally(world: FaultWorld, accepted: Accepted[]): Promise<Tally> {
   const copies = new Map<string, number>();
+  // Each message's first arrival, in the order Meta got them.
+  const arrived = new Map<number, string[]>();
   for (const m of world.emulator.ctx.state.messages.values()) {
     const tag = tagOf(m.payload);
-    if (tag) copies.set(tag, (copies.get(tag) ?? 0) + 1);
+    if (!tag) continue;
+    copies.set(tag, (copies.get(tag) ?? 0) + 1);
+    if (copies.get(tag) === 1) arrived.set(conversationOf(tag), [...(arrived.get(conversationOf(tag)) ?? []), tag]);
   }
   const tags = accepted.map((a) => a.tag);
+  const sentOrder = new Map<number, string[]>();
+  for (const tag of tags) sentOrder.set(conversationOf(tag), [...(sentOrder.get(conversationOf(tag)) ?? []), tag]);
+  const indexOf = (tag: string) => Number(tag.slice(tag.lastIndexOf('-') + 1));
+  const outOfOrder = [...sentOrder]
+    .filter(([c, order]) => (arrived.get(c) ?? []).join() !== order.filter((t) => copies.has(t)).sort((a, b) => indexOf(a) - indexOf(b)).join())
+    .map(([c]) => c);
   const unknownRows = await world.sql<{ tag: string }[]>`
     select distinct m.idempotency_key as tag from message_attempts a join messages m on m.id = a.message_id
     where a.outcome = 'unknown' and m.idempotency_key = any(${tags}::text[])`;
@@ -159,6 +180,7 @@ export async function tally(world: FaultWorld, accepted: Accepted[]): Promise<Ta
     tenantByStatus,
     readByTenant: accepted.filter((a) => world.receiver.statuses.get(a.wamid)?.has('read')).length,
     missing: tags.filter((t) => !copies.has(t)),
+    outOfOrder,
   };
 }
 
@@ -168,13 +190,14 @@ export function report(scenario: string, t: Tally): void {
     `[faults] ${scenario}: accepted ${t.accepted}, delivered to the emulator ${t.delivered}, duplicates ${t.duplicates} ` +
       `(${t.unknownOutcome.size} messages had an unknown outcome), failed ${t.failed}, ` +
       `statuses delivered to the tenant ${t.tenantStatuses} distinct (${Object.entries(t.tenantByStatus).map(([k, v]) => `${k} ${v}`).join(', ')}) ` +
-      `/ ${t.tenantDeliveries} deliveries`,
+      `/ ${t.tenantDeliveries} deliveries; conversations out of order at Meta ${t.outOfOrder.length}`,
   );
 }
 
-/** Zero lost; duplicates only for messages with an unknown outcome; every status reached the tenant. */
+/** Zero lost; duplicates only for messages with an unknown outcome; every status reached the tenant; each conversation in order. */
 export function expectNothingLost(t: Tally, options: { failedAllowed?: boolean } = {}): void {
   expect(t.missing).toEqual([]);
+  expect(t.outOfOrder).toEqual([]);
   expect(t.delivered).toBe(t.accepted);
   expect(t.duplicatedTags.filter((tag) => !t.unknownOutcome.has(tag))).toEqual([]);
   if (!options.failedAllowed) expect(t.failed).toBe(0);
