@@ -42,6 +42,8 @@ export class Dispatcher {
   #unlisten: (() => Promise<void>) | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #cancelLeaseCheck: (() => void) | undefined;
+  /** The last lease check failed: the next failures of the streak are not logged again. */
+  #leaseCheckFailing = false;
   #closing = false;
   #acquiring = new Set<string>();
   /** Numbers whose lease another process held when last tried, and until when that is trusted. */
@@ -79,10 +81,13 @@ export class Dispatcher {
     if (this.#closing || !this.#lockConn) return;
     try {
       const [row] = await this.#lockConn<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      this.#leaseCheckFailing = false;
       await this.#checkSession(row?.pid);
     } catch (err) {
-      // PostgreSQL unreachable: the next check (or sweep) tries again; lanes fail on their own queries meanwhile.
-      this.ctx.logger.warn({ err }, 'could not check the send lease session');
+      // PostgreSQL unreachable: the next check (or sweep) tries again; lanes fail on their own
+      // queries meanwhile. Logged once an outage, not every second.
+      if (!this.#leaseCheckFailing) this.ctx.logger.warn({ err }, 'could not check the send lease session');
+      this.#leaseCheckFailing = true;
     }
   }
 

@@ -8,6 +8,9 @@
  * The connection failure is real: the lane's context lets every query through, but the transaction
  * that records the first round has its backend terminated (pg_terminate_backend) before its first
  * statement. The test holds the number's send lease, so the stack's dispatcher stays off it.
+ *
+ * Expired messages are failed without being marked in flight; a round of them recorded by two lanes
+ * (their lease overlapped after it was lost) fails each once.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { sendHelloWorld, sqlWith, stackWithHeldNumber } from '../../../test/stack.js';
@@ -23,6 +26,20 @@ describe('recording a round whose commit lost its connection', () => {
   const attemptsOf = async (id: string) =>
     (await made.stack.db.sql<{ outcome: string }[]>`select outcome from message_attempts where message_id = ${id} order by id`).map((r) => r.outcome);
   const queued = async (id: string) => (await made.stack.db.sql`select 1 from send_queue where message_id = ${id}`).length === 1;
+  /** A round of the tenant's number with only these outcomes. */
+  const roundOf = (outcomes: Partial<RoundOutcomes>): RoundOutcomes => ({
+    phoneNumberId: made.tenant.sandbox.phone_number_id,
+    wabaId: made.tenant.sandbox.waba_id,
+    displayPhoneNumber: '+1 555 0100',
+    sent: [],
+    retried: [],
+    failed: [],
+    released: [],
+    ...outcomes,
+  });
+  /** Statuses of the message queued for the tenant. */
+  const tenantEvents = async (wamid: string) =>
+    (await made.stack.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_events where value->'statuses'->0->>'id' = ${wamid}`)[0]!.n;
 
   it('records it again once the pool has reconnected: sent, with no unknown outcome', async () => {
     const { stack, tenant } = made;
@@ -66,12 +83,7 @@ describe('recording a round whose commit lost its connection', () => {
     const wamid = await sendHelloWorld(stack, tenant, '15550601002');
     const message = await messageOf(wamid);
     const at = new Date(stack.clock.now());
-    const round: RoundOutcomes = {
-      phoneNumberId: tenant.sandbox.phone_number_id,
-      wabaId: tenant.sandbox.waba_id,
-      displayPhoneNumber: '+1 555 0100',
-      sent: [],
-      retried: [],
+    const round = roundOf({
       failed: [
         {
           messageId: message.id,
@@ -89,14 +101,27 @@ describe('recording a round whose commit lost its connection', () => {
           bizOpaqueCallbackData: undefined,
         },
       ],
-      released: [],
-    };
+    });
     await recordOutcomes(stack.db.sql, round, at);
     await recordOutcomes(stack.db.sql, round, at, true);
     expect(await attemptsOf(message.id)).toEqual(['failed']);
-    const [events] = await stack.db.sql<{ n: number }[]>`
-      select count(*)::int as n from webhook_events where value->'statuses'->0->>'id' = ${wamid}`;
-    expect(events!.n).toBe(1);
+    expect(await tenantEvents(wamid)).toBe(1);
     expect(await queued(message.id)).toBe(false);
+  });
+
+  it('fails an expired message once when two lanes record it (their lease overlapped)', async () => {
+    const { stack, tenant } = made;
+    const wamid = await sendHelloWorld(stack, tenant, '15550601003');
+    const message = await messageOf(wamid);
+    const round = roundOf({
+      expired: [{ messageId: message.id, wamid, tenantId: message.tenant_id, recipient: message.recipient, bizOpaqueCallbackData: undefined }],
+    });
+    const at = new Date(stack.clock.now());
+    await recordOutcomes(stack.db.sql, round, at);
+    await recordOutcomes(stack.db.sql, round, at);
+    expect(await tenantEvents(wamid)).toBe(1);
+    expect(await queued(message.id)).toBe(false);
+    const [row] = await stack.db.sql<{ status: string }[]>`select status from messages where id = ${message.id}`;
+    expect(row!.status).toBe('failed');
   });
 });

@@ -108,14 +108,27 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date, 
         from unnest(${round.retried.map((o) => o.messageId)}::bigint[], ${round.retried.map((o) => o.attempt)}::smallint[]) as v(id, attempt)
         where m.id = v.id`;
     }
+    // Expired messages were claimed, not marked in flight: only those still queued are this round's
+    // to fail (a lane overlapping this one after a lost lease may have failed them already).
+    const stillQueued = new Set(
+      expired.length === 0
+        ? []
+        : (
+            await tx<{ id: string }[]>`
+              delete from send_queue where message_id = any(${expired.map((o) => o.messageId)}::bigint[]) and in_flight_since is null
+              returning message_id::text as id`
+          ).map((r) => r.id),
+    );
     // Meta refused them, or their time to live passed in the queue: failed, each with its code.
     const number = { wabaId: round.wabaId, phoneNumberId: round.phoneNumberId, displayPhoneNumber: round.displayPhoneNumber };
     const failed: FailedMessage[] = [
       ...round.failed.map((o) => ({ ...o, ...number })),
-      ...expired.map((o) => ({ ...o, ...number, code: ErrorCode.Undeliverable, details: EXPIRED_IN_QUEUE_DETAILS })),
+      ...expired
+        .filter((o) => stillQueued.has(o.messageId))
+        .map((o) => ({ ...o, ...number, code: ErrorCode.Undeliverable, details: EXPIRED_IN_QUEUE_DETAILS })),
     ];
     await failMessages(tx, failed, now);
-    const done = [...round.sent, ...failed].map((o) => o.messageId);
+    const done = [...round.sent, ...round.failed].map((o) => o.messageId);
     if (done.length > 0) await tx`delete from send_queue where message_id = any(${done}::bigint[])`;
     if (round.released.length > 0) {
       await tx`update send_queue set in_flight_since = null where message_id = any(${round.released}::bigint[])`;
