@@ -31,7 +31,7 @@
  * the lane whose mark in flight took a message sends it; the scenario prints how often a lane
  * found its claim taken (once in the first CI-size run). A new holder's lane may also start
  * while the old holder's last round is still sending: it records that round's messages as unknown
- * outcomes (0 to 96 of 1,000 in six full-size runs), which the old lane then records as sent;
+ * outcomes (0 to 96 of 1,000 in eight full-size runs), which the old lane then records as sent;
  * they are counted, not resent. The tenant-webhook senders had the same gap: a sender went on
  * draining a destination after its lease went with the restart while the other process took it,
  * and 32 of 3,000 statuses reached the tenant twice in the first full-size run; a sender now
