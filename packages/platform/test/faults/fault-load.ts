@@ -22,7 +22,9 @@ export const FAULT_COUNT = process.env.CI ? 200 : 1_000;
 export const FAULT_CONCURRENCY = 16;
 /** Consecutive messages sent to one recipient from one number: their order at Meta is checked. */
 const PER_CONVERSATION = 4;
-const conversationOf = (tag: string) => Math.floor(Number(tag.slice(tag.lastIndexOf('-') + 1)) / PER_CONVERSATION);
+/** A tag's message number (`<prefix>-<n>`) and its conversation. */
+const tagIndex = (tag: string) => Number(tag.slice(tag.lastIndexOf('-') + 1));
+const conversationOf = (tag: string) => Math.floor(tagIndex(tag) / PER_CONVERSATION);
 
 export interface Accepted {
   tag: string;
@@ -110,7 +112,7 @@ export interface Tally {
   /** Accepted messages whose `read` reached the tenant. */
   readByTenant: number;
   missing: string[];
-  /** Conversations whose messages first reached Meta in another order than the platform accepted them. */
+  /** Conversations whose messages first reached Meta in another order than they were sent. */
   outOfOrder: number[];
 }
 
@@ -154,9 +156,8 @@ export async function tally(world: FaultWorld, accepted: Accepted[]): Promise<Ta
   const tags = accepted.map((a) => a.tag);
   const sentOrder = new Map<number, string[]>();
   for (const tag of tags) sentOrder.set(conversationOf(tag), [...(sentOrder.get(conversationOf(tag)) ?? []), tag]);
-  const indexOf = (tag: string) => Number(tag.slice(tag.lastIndexOf('-') + 1));
   const outOfOrder = [...sentOrder]
-    .filter(([c, order]) => (arrived.get(c) ?? []).join() !== order.filter((t) => copies.has(t)).sort((a, b) => indexOf(a) - indexOf(b)).join())
+    .filter(([c, order]) => (arrived.get(c) ?? []).join() !== order.filter((t) => copies.has(t)).sort((a, b) => tagIndex(a) - tagIndex(b)).join())
     .map(([c]) => c);
   const unknownRows = await world.sql<{ tag: string }[]>`
     select distinct m.idempotency_key as tag from message_attempts a join messages m on m.id = a.message_id
