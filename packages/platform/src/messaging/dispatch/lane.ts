@@ -195,11 +195,12 @@ export class Lane {
     this.#enter('marking in flight');
     const marked = await markInFlight(this.ctx.sql, rows.map((r) => r.id), new Date(now));
     if (marked.size < rows.length) {
-      // Another lane took them between this claim and this mark: the lease passed to another
-      // process (this one's lease connection was lost and the dispatcher has not yet noticed).
+      // Between this claim and this mark another lane took them (the lease passed to another
+      // process: this one's lease connection was lost and the dispatcher has not yet noticed), or
+      // Meta's status for an earlier attempt of unknown outcome took one off the queue.
       this.ctx.logger.warn(
         { phone_number_id: this.phoneNumberId, claimed: rows.length, marked: marked.size },
-        'messages claimed by this lane were taken by another: its lease has passed elsewhere',
+        'messages claimed by this lane were taken by another lane (its lease has passed elsewhere), or settled by a status from Meta, before its mark',
       );
       rows = rows.filter((r) => marked.has(r.id));
       if (rows.length === 0) {

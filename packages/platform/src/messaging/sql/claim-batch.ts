@@ -90,9 +90,10 @@ export async function withUnknownAttempts(sql: Sql, ids: string[]): Promise<Set<
 
 /**
  * Marks messages as in flight, committed before any of them leaves; returns those it marked. One
- * marked already, or gone from the queue, was taken by another lane: for a moment after a lease
- * is lost (its connection dropped, PostgreSQL restarted) the old holder's lane may still run while
- * a new holder's claims the same rows, and only the lane whose mark took a row may send it.
+ * marked already was taken by another lane: for a moment after a lease is lost (its connection
+ * dropped, PostgreSQL restarted) the old holder's lane may still run while a new holder's claims
+ * the same rows, and only the lane whose mark took a row may send it. One gone from the queue was
+ * sent by that other lane, or settled by Meta's status for an earlier attempt (inbound/apply-statuses.ts).
  */
 export async function markInFlight(sql: Sql, ids: string[], now: Date): Promise<Set<string>> {
   const rows = await sql<{ id: string }[]>`
