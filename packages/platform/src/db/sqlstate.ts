@@ -12,4 +12,3 @@ export function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
 }
-

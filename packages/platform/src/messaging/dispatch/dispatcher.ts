@@ -111,8 +111,7 @@ export class Dispatcher {
   async sweep(): Promise<void> {
     if (this.#closing) return;
     try {
-      const [row] = await this.#lockConn!<{ pid: number }[]>`select pg_backend_pid() as pid`;
-      await this.#checkSession(row?.pid);
+      await this.#checkLease();
       this.#reportStuckLanes();
       const withWork = new Set(await numbersWithWork(this.ctx.sql));
       for (const id of withWork) {

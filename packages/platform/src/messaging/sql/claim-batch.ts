@@ -30,7 +30,12 @@ function behindRetry(sql: Sql, now: Date) {
   return sql`exists (
     select from send_queue e
     where e.phone_number_id = q.phone_number_id and e.recipient = q.recipient and e.message_id < q.message_id
-      and e.attempts > 0 and (e.available_at > ${now} or e.in_flight_since is not null))`;
+      and ${waitingForRetry(sql, now)})`;
+}
+
+/** A queued row (named without a table, in a scope of send_queue alone) that waits for its retry or is in flight. */
+function waitingForRetry(sql: Sql, now: Date) {
+  return sql`attempts > 0 and (available_at > ${now} or in_flight_since is not null)`;
 }
 
 /**
@@ -68,7 +73,7 @@ export async function nextAvailableAt(sql: Sql, phoneNumberId: string, now: Date
   const [row] = await sql<{ at: Date | null }[]>`
     with waiting as (
       select recipient, min(message_id) as first from send_queue
-      where phone_number_id = ${phoneNumberId} and attempts > 0 and (available_at > ${now} or in_flight_since is not null)
+      where phone_number_id = ${phoneNumberId} and ${waitingForRetry(sql, now)}
       group by recipient
     )
     select min(case

@@ -110,15 +110,7 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date, 
     }
     // Expired messages were claimed, not marked in flight: only those still queued are this round's
     // to fail (a lane overlapping this one after a lost lease may have failed them already).
-    const stillQueued = new Set(
-      expired.length === 0
-        ? []
-        : (
-            await tx<{ id: string }[]>`
-              delete from send_queue where message_id = any(${expired.map((o) => o.messageId)}::bigint[]) and in_flight_since is null
-              returning message_id::text as id`
-          ).map((r) => r.id),
-    );
+    const stillQueued = await dequeueUnmarked(tx, expired.map((o) => o.messageId));
     // Meta refused them, or their time to live passed in the queue: failed, each with its code.
     const number = { wabaId: round.wabaId, phoneNumberId: round.phoneNumberId, displayPhoneNumber: round.displayPhoneNumber };
     const failed: FailedMessage[] = [
@@ -134,6 +126,15 @@ export async function recordOutcomes(sql: Sql, round: RoundOutcomes, now: Date, 
       await tx`update send_queue set in_flight_since = null where message_id = any(${round.released}::bigint[])`;
     }
   });
+}
+
+/** Takes these messages off the queue unless in flight; those it took (another transaction may have taken some first). */
+async function dequeueUnmarked(tx: TransactionSql, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx<{ id: string }[]>`
+    delete from send_queue where message_id = any(${ids}::bigint[]) and in_flight_since is null
+    returning message_id::text as id`;
+  return new Set(rows.map((r) => r.id));
 }
 
 /**
