@@ -114,6 +114,8 @@ export interface Tally {
   missing: string[];
   /** Conversations whose messages first reached Meta in another order than they were sent. */
   outOfOrder: number[];
+  /** Their tags, in the order sent and in the order they first reached Meta. */
+  outOfOrderTags: Array<{ sent: string[]; arrived: string[] }>;
 }
 
 function tagOf(payload: Record<string, unknown>): string | undefined {
@@ -159,6 +161,7 @@ export async function tally(world: FaultWorld, accepted: Accepted[]): Promise<Ta
   const outOfOrder = [...sentOrder]
     .filter(([c, order]) => (arrived.get(c) ?? []).join() !== order.filter((t) => copies.has(t)).sort((a, b) => tagIndex(a) - tagIndex(b)).join())
     .map(([c]) => c);
+  const outOfOrderTags = outOfOrder.map((c) => ({ sent: sentOrder.get(c)!, arrived: arrived.get(c) ?? [] }));
   const unknownRows = await world.sql<{ tag: string }[]>`
     select distinct m.idempotency_key as tag from message_attempts a join messages m on m.id = a.message_id
     where a.outcome = 'unknown' and m.idempotency_key = any(${tags}::text[])`;
@@ -169,7 +172,7 @@ export async function tally(world: FaultWorld, accepted: Accepted[]): Promise<Ta
   for (const set of world.receiver.statuses.values()) tenantStatuses += set.size;
   const tenantByStatus: Record<string, number> = {};
   for (const a of accepted) for (const status of world.receiver.statuses.get(a.wamid) ?? []) tenantByStatus[status] = (tenantByStatus[status] ?? 0) + 1;
-  return {
+  const t: Tally = {
     accepted: accepted.length,
     delivered: tags.filter((t) => copies.has(t)).length,
     duplicates: duplicatedTags.reduce((sum, t) => sum + copies.get(t)! - 1, 0),
@@ -182,7 +185,10 @@ export async function tally(world: FaultWorld, accepted: Accepted[]): Promise<Ta
     readByTenant: accepted.filter((a) => world.receiver.statuses.get(a.wamid)?.has('read')).length,
     missing: tags.filter((t) => !copies.has(t)),
     outOfOrder,
+    outOfOrderTags,
   };
+  await explainFindings(world, t);
+  return t;
 }
 
 /** One line per scenario: the counts the issue asks for. */
@@ -206,17 +212,25 @@ export function expectNothingLost(t: Tally, options: { failedAllowed?: boolean }
 }
 
 /**
- * Where the messages that never reached Meta are, printed when a scenario lost some: their rows
- * in `messages` and `send_queue`, and the platform's last warnings and errors. A lost message is
- * a finding; this is what it takes to find its cause from a CI log.
+ * Where the messages that never reached Meta, or reached it out of their conversation's order,
+ * are: their rows in `messages` and `send_queue`, their attempts, and the platform's last warnings
+ * and errors, printed by tally when there are any. A lost or reordered message is a finding; this
+ * is what it takes to find its cause from a CI log.
  */
-export async function explainMissing(world: FaultWorld, t: Tally): Promise<void> {
-  if (t.missing.length === 0) return;
+async function explainFindings(world: FaultWorld, t: Tally): Promise<void> {
+  const reordered = t.outOfOrderTags.flatMap((c) => c.sent);
+  const tags = [...t.missing, ...reordered];
+  if (tags.length === 0) return;
   const rows = await world.sql`
     select m.id, m.idempotency_key as tag, m.phone_number_id, m.status, m.attempts, m.meta_wamid, m.error,
-      q.available_at, q.attempts as queue_attempts, q.in_flight_since, q.held_reason, q.expires_at
+      q.available_at, q.attempts as queue_attempts, q.in_flight_since, q.held_reason, q.expires_at,
+      (select json_agg(json_build_object('attempt', a.attempt, 'outcome', a.outcome, 'started_at', a.started_at, 'finished_at', a.finished_at) order by a.id)
+       from message_attempts a where a.message_id = m.id) as attempts_made
     from messages m left join send_queue q on q.message_id = m.id
-    where m.idempotency_key = any(${t.missing}::text[])`.catch((err: unknown) => [{ error: String(err) }]);
+    where m.idempotency_key = any(${tags}::text[]) order by m.id`.catch((err: unknown) => [{ error: String(err) }]);
   const logged = world.platform().stdout.filter((line) => /"level":(40|50|60)/.test(line)).slice(-15);
-  console.log(`[faults] FINDING: ${t.missing.length} messages never reached Meta:\n${JSON.stringify(rows, null, 1)}\nthe platform's last warnings and errors:\n${logged.join('\n')}`);
+  console.log(
+    `[faults] FINDING: ${t.missing.length} messages never reached Meta, ${t.outOfOrder.length} conversations reached it out of order ` +
+      `${JSON.stringify(t.outOfOrderTags)}:\n${JSON.stringify(rows, null, 1)}\nthe platform's last warnings and errors:\n${logged.join('\n')}`,
+  );
 }

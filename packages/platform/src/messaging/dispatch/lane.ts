@@ -13,7 +13,7 @@ import type { GraphOutcome } from '../../graph/graph-client.js';
 import type { PlatformContext } from '../../context.js';
 import { retryOnConnectionError } from '../../db/retry-connection.js';
 import { numberById, wabaToken, type NumberInfo } from '../numbers.js';
-import { claimBatch, dropFromQueue, markInFlight, nextAvailableAt, recoverInFlight, withUnknownAttempts, type QueuedMessage } from '../sql/claim-batch.js';
+import { claimBatch, dropFromQueue, markInFlight, nextWork, recoverInFlight, withUnknownAttempts, type QueuedMessage } from '../sql/claim-batch.js';
 import { recordOutcomes, type RoundOutcomes } from '../sql/record-outcomes.js';
 import { decide } from './retry-policy.js';
 import { TokenBucket } from './token-bucket.js';
@@ -22,6 +22,8 @@ import { translateIds } from './translate-ids.js';
 
 const PAIR_RATE = 1 / 6;
 const PAIR_BURST = 45;
+/** How often a lane looks again while another lane has messages of its number in flight. */
+export const IN_FLIGHT_CHECK_MS = 1_000;
 
 export class Lane {
   readonly #pairs = new Map<string, TokenBucket>();
@@ -355,10 +357,32 @@ export class Lane {
 
   async #scheduleWake(): Promise<void> {
     const now = this.ctx.clock.now();
-    const next = await nextAvailableAt(this.ctx.sql, this.phoneNumberId, new Date(now));
+    const next = await nextWork(this.ctx.sql, this.phoneNumberId, new Date(now));
+    // Marked in flight by another lane (this one has nothing in flight between rounds): the lane
+    // of a process that held the number a moment ago, whose record says when they leave the queue
+    // and lets their conversations go on. Looked at again each second; left unrecorded for the
+    // grace period (that lane stopped without recording its round), they are recovered as
+    // unknown outcomes, as at a lane's start.
+    let inFlightCheck = Infinity;
+    if (next.inFlightSince) {
+      const markedBefore = now - this.ctx.unknownOutcomeGraceMs;
+      if (next.inFlightSince.getTime() <= markedBefore) {
+        const recovered = await recoverInFlight(this.ctx.sql, this.phoneNumberId, new Date(now), this.ctx.unknownOutcomeGraceMs, new Date(markedBefore));
+        if (recovered > 0) {
+          this.ctx.metrics.unknownOutcomes.inc({ phone_number_id: this.phoneNumberId }, recovered);
+          this.ctx.logger.warn({ phone_number_id: this.phoneNumberId, recovered }, 'in-flight sends another lane left unrecorded retried');
+        }
+        this.#again = true;
+        return;
+      }
+      inFlightCheck = now + IN_FLIGHT_CHECK_MS;
+    }
     // Nothing queued: the lane waits for a NOTIFY (the sweep may retire it meanwhile).
-    if (!next) return;
-    let at = next.getTime();
+    if (!next.at) {
+      if (Number.isFinite(inFlightCheck)) this.#wakeAt(inFlightCheck);
+      return;
+    }
+    let at = next.at.getTime();
     if (at <= now) {
       // What is available now is held back by the pair rate: come back when the first held
       // recipient has budget again (not at once, which would spin on an empty claim).
@@ -366,7 +390,7 @@ export class Lane {
       for (const bucket of this.#pairs.values()) wait = Math.min(wait, bucket.peek(now) || Infinity);
       at = now + (Number.isFinite(wait) ? wait : 1_000);
     }
-    this.#wakeAt(at);
+    this.#wakeAt(Math.min(at, inFlightCheck));
   }
 
   #wakeAt(at: number): void {

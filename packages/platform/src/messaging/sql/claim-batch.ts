@@ -23,23 +23,27 @@ export interface QueuedMessage {
 /**
  * Whether an earlier message of the queued row `q`'s conversation (same number, same recipient)
  * waits for its retry or is in flight: `q` waits behind it, so a conversation's messages reach
- * Meta in the order they were accepted. Only a message with an attempt on record can wait so
- * (send_queue_retrying, migration 16).
+ * Meta in the order they were accepted. A lane never claims while its own sends are in flight, so
+ * one in flight is another lane's: for a moment after a lease passes, the old holder's lane may
+ * still send, and its first attempt (attempts 0) may be marked after this lane's start-up recovery
+ * looked. Only messages with an attempt on record or in flight can hold a conversation so
+ * (send_queue_holding, migration 17).
  */
-function behindRetry(sql: Sql, now: Date) {
+function behindHolder(sql: Sql, now: Date) {
   return sql`exists (
     select from send_queue e
     where e.phone_number_id = q.phone_number_id and e.recipient = q.recipient and e.message_id < q.message_id
-      and ${waitingForRetry(sql, now)})`;
+      and ${holdsConversation(sql, now)})`;
 }
 
-/** A queued row (named without a table, in a scope of send_queue alone) that waits for its retry or is in flight. */
-function waitingForRetry(sql: Sql, now: Date) {
-  return sql`attempts > 0 and (available_at > ${now} or in_flight_since is not null)`;
+/** A queued row (named without a table, in a scope of send_queue alone) that holds back the rest of its conversation. */
+function holdsConversation(sql: Sql, now: Date) {
+  return sql`(in_flight_since is not null or (attempts > 0 and available_at > ${now}))`;
 }
 
 /**
- * Not a message behind an earlier one of its conversation that waits for its retry (behindRetry).
+ * Not a message behind an earlier one of its conversation that waits for its retry or is in
+ * flight (behindHolder).
  * Also claimed before their retry time, or while behind one: messages whose time to live has passed
  * (the lane fails them, sending nothing), so a long backoff does not make a failure late — a
  * one-time code's sender hears of it when its 10 minutes are over, not at the next retry. Not those
@@ -51,7 +55,7 @@ export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, exc
     select m.id::text as id, m.wamid, m.tenant_id, q.recipient, m.body, q.attempts, m.meta_wamid, q.expires_at
     from send_queue q join messages m on m.id = q.message_id
     where q.phone_number_id = ${phoneNumberId}
-      and ((q.available_at <= ${now} and not ${behindRetry(sql, now)})
+      and ((q.available_at <= ${now} and not ${behindHolder(sql, now)})
            or (q.expires_at <= ${now}
                and not exists (select from message_attempts a where a.message_id = q.message_id and a.outcome = 'unknown')))
       and q.in_flight_since is null
@@ -61,28 +65,37 @@ export async function claimBatch(sql: Sql, phoneNumberId: string, now: Date, exc
     limit ${limit}`;
 }
 
+export interface NextWork {
+  /** When a queued message becomes available, or one's time to live passes (undefined: nothing queued). */
+  at: Date | undefined;
+  /** When the oldest message of the number still marked in flight was marked (another lane's: see behindHolder). */
+  inFlightSince: Date | undefined;
+}
+
 /**
  * When the lane has work next: a queued message becomes available, or one's time to live passes
  * before its retry (a passed one still queued waits for its retry: see claimBatch). A message behind
- * an earlier one of its conversation (behindRetry) is due no sooner than that one, which is in the
- * minimum, or when its time to live passes. The conversations waiting so are found first, from
- * send_queue_retrying: looking behind every queued row instead made this four times slower with
- * 66,000 queued (79 ms against 17 ms, measured).
+ * an earlier one of its conversation (behindHolder) is due no sooner than that one, which is in the
+ * minimum unless it is in flight, or when its time to live passes. The conversations held so are
+ * found first, from send_queue_holding: looking behind every queued row instead made this four
+ * times slower with 66,000 queued (79 ms against 17 ms, measured). Messages another lane has in
+ * flight are reported apart: when they leave the queue is that lane's to say.
  */
-export async function nextAvailableAt(sql: Sql, phoneNumberId: string, now: Date): Promise<Date | undefined> {
-  const [row] = await sql<{ at: Date | null }[]>`
-    with waiting as (
+export async function nextWork(sql: Sql, phoneNumberId: string, now: Date): Promise<NextWork> {
+  const [row] = await sql<{ at: Date | null; in_flight_since: Date | null }[]>`
+    with holding as (
       select recipient, min(message_id) as first from send_queue
-      where phone_number_id = ${phoneNumberId} and ${waitingForRetry(sql, now)}
+      where phone_number_id = ${phoneNumberId} and ${holdsConversation(sql, now)}
       group by recipient
     )
     select min(case
-      when q.message_id > w.first then case when q.expires_at > ${now} then q.expires_at end
+      when q.message_id > h.first then case when q.expires_at > ${now} then q.expires_at end
       when q.expires_at > ${now} then least(q.available_at, q.expires_at)
-      else q.available_at end) as at
-    from send_queue q left join waiting w on w.recipient = q.recipient
+      else q.available_at end) as at,
+      (select min(in_flight_since) from send_queue where phone_number_id = ${phoneNumberId} and in_flight_since is not null) as in_flight_since
+    from send_queue q left join holding h on h.recipient = q.recipient
     where q.phone_number_id = ${phoneNumberId} and q.in_flight_since is null and q.held_reason is null`;
-  return row?.at ?? undefined;
+  return { at: row?.at ?? undefined, inFlightSince: row?.in_flight_since ?? undefined };
 }
 
 /** Of these messages, those with an attempt whose outcome is unknown (Meta may have them). */
@@ -114,21 +127,27 @@ export async function dropFromQueue(sql: Sql, ids: string[]): Promise<void> {
 }
 
 /**
- * After a crash: messages left in flight by a previous holder of the number. Their outcome is
- * unknown (Meta may or may not have them): they are recorded as such and retried after a grace
- * period in which Meta's status, if Meta had them, marks them sent (see dispatch/trace.ts).
+ * Messages left in flight by another holder of the number: a stopped process's (at a lane's start,
+ * every one), or those of a lane that lost its lease and never recorded its round (`markedBefore`:
+ * only those marked before then). Their outcome is unknown (Meta may or may not have them): they
+ * are recorded as such and retried after a grace period in which Meta's status, if Meta had them,
+ * marks them sent (see dispatch/trace.ts).
  */
-export async function recoverInFlight(sql: Sql, phoneNumberId: string, now: Date, graceMs: number): Promise<number> {
+const STOPPED_REASON = 'process stopped while the request was in flight';
+const STALE_REASON = 'left in flight, unrecorded, by a lane that lost its lease';
+
+export async function recoverInFlight(sql: Sql, phoneNumberId: string, now: Date, graceMs: number, markedBefore?: Date): Promise<number> {
   return sql.begin(async (tx) => {
     const rows = await tx<{ message_id: string; attempts: number; since: Date }[]>`
       update send_queue set in_flight_since = null, attempts = attempts + 1,
         available_at = ${new Date(now.getTime() + graceMs)}
       where phone_number_id = ${phoneNumberId} and in_flight_since is not null
+        ${markedBefore ? tx`and in_flight_since <= ${markedBefore}` : tx``}
       returning message_id::text, attempts, in_flight_since as since`;
     if (rows.length > 0) {
       await tx`
         insert into message_attempts (message_id, attempt, started_at, finished_at, outcome, response)
-        select id, attempt, ${now}, ${now}, 'unknown', '{"reason":"process stopped while the request was in flight"}'::jsonb
+        select id, attempt, ${now}, ${now}, 'unknown', ${JSON.stringify({ reason: markedBefore ? STALE_REASON : STOPPED_REASON })}::text::jsonb
         from unnest(${rows.map((r) => r.message_id)}::bigint[], ${rows.map((r) => r.attempts)}::smallint[]) as t(id, attempt)`;
       await tx`update messages set attempts = attempts + 1 where id = any(${rows.map((r) => r.message_id)}::bigint[])`;
     }
