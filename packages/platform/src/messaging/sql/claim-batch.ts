@@ -126,6 +126,10 @@ export async function dropFromQueue(sql: Sql, ids: string[]): Promise<void> {
   await sql`delete from send_queue where message_id = any(${ids}::bigint[])`;
 }
 
+/** Why an attempt recovered from its in-flight mark has an unknown outcome. */
+const STOPPED_REASON = 'process stopped while the request was in flight';
+const STALE_REASON = 'left in flight, unrecorded, by a lane that lost its lease';
+
 /**
  * Messages left in flight by another holder of the number: a stopped process's (at a lane's start,
  * every one), or those of a lane that lost its lease and never recorded its round (`markedBefore`:
@@ -133,9 +137,6 @@ export async function dropFromQueue(sql: Sql, ids: string[]): Promise<void> {
  * are recorded as such and retried after a grace period in which Meta's status, if Meta had them,
  * marks them sent (see dispatch/trace.ts).
  */
-const STOPPED_REASON = 'process stopped while the request was in flight';
-const STALE_REASON = 'left in flight, unrecorded, by a lane that lost its lease';
-
 export async function recoverInFlight(sql: Sql, phoneNumberId: string, now: Date, graceMs: number, markedBefore?: Date): Promise<number> {
   return sql.begin(async (tx) => {
     const rows = await tx<{ message_id: string; attempts: number; since: Date }[]>`
