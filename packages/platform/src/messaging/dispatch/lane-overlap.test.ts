@@ -120,8 +120,9 @@ describe('two lanes of one number at once', () => {
       await idle();
       expect(atMeta(to)).toBe(0);
 
+      // Past each look (every IN_FLIGHT_CHECK_MS), through the grace period twice: the recovery, then the retry.
       await vi.waitFor(async () => {
-        stack.clock.advance(IN_FLIGHT_CHECK_MS);
+        stack.clock.advance(5 * IN_FLIGHT_CHECK_MS);
         const rows = await stack.db.sql<{ wamid: string; meta_wamid: string | null }[]>`
           select wamid, meta_wamid from messages where wamid = any(${[first, second]}) order by id`;
         expect(rows.map((r) => r.meta_wamid)).not.toContain(null);
