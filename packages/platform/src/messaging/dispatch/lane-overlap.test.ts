@@ -20,6 +20,15 @@ describe('two lanes of one number at once', () => {
 
   const arrived = (to: string) => [...made.stack.emulator.ctx.state.messages.values()].filter((m) => m.direction === 'outbound' && m.waId === to);
   const atMeta = (to: string) => arrived(to).length;
+  /** A poked lane's run has ended (whatever it scheduled next). */
+  const idle = (lane: Lane) => vi.waitFor(() => expect(lane.stage).toBeUndefined());
+  /** Every one of these messages has reached Meta, in the order they were accepted. */
+  async function expectInOrderAtMeta(to: string, wamids: string[]): Promise<void> {
+    const rows = await made.stack.db.sql<{ meta_wamid: string | null }[]>`
+      select meta_wamid from messages where wamid = any(${wamids}) order by id`;
+    expect(rows.map((r) => r.meta_wamid)).not.toContain(null);
+    expect(arrived(to).map((m) => m.id)).toEqual(rows.map((r) => r.meta_wamid));
+  }
 
   it('sends a message both lanes claimed once: the lane that lost it at the mark sends nothing', async () => {
     const { stack, tenant } = made;
@@ -57,7 +66,7 @@ describe('two lanes of one number at once', () => {
     }
   });
 
-  it("sends nothing of a conversation behind a message the other lane has in flight on its first attempt", async () => {
+  it('sends nothing of a conversation behind a message the other lane has in flight on its first attempt', async () => {
     const { stack, tenant } = made;
     const gate = statementGate();
     const real = stack.platform.ctx.graph;
@@ -71,7 +80,6 @@ describe('two lanes of one number at once', () => {
     });
     const old = new Lane({ ...stack.platform.ctx, graph }, tenant.sandbox.phone_number_id);
     const taker = new Lane(stack.platform.ctx, tenant.sandbox.phone_number_id);
-    const idle = (lane: Lane) => vi.waitFor(() => expect(lane.stage).toBeUndefined());
     const to = '15550901002';
     try {
       // The taker has started (its recovery found nothing in flight) before the old lane marks.
@@ -89,12 +97,7 @@ describe('two lanes of one number at once', () => {
       gate.open();
       await idle(old);
       taker.poke();
-      await vi.waitFor(async () => {
-        const rows = await stack.db.sql<{ wamid: string; meta_wamid: string | null }[]>`
-          select wamid, meta_wamid from messages where wamid = any(${[first, second]}) order by id`;
-        expect(rows.map((r) => r.meta_wamid)).not.toContain(null);
-        expect(arrived(to).map((m) => m.id)).toEqual(rows.map((r) => r.meta_wamid));
-      });
+      await vi.waitFor(() => expectInOrderAtMeta(to, [first, second]));
     } finally {
       gate.open();
       await Promise.all([old.close(), taker.close()]);
@@ -105,11 +108,10 @@ describe('two lanes of one number at once', () => {
     const { stack, tenant } = made;
     const { ctx } = stack.platform;
     const taker = new Lane(ctx, tenant.sandbox.phone_number_id);
-    const idle = () => vi.waitFor(() => expect(taker.stage).toBeUndefined());
     const to = '15550901003';
     try {
       taker.poke();
-      await idle();
+      await idle(taker);
       const first = await sendHelloWorld(stack, tenant, to);
       const second = await sendHelloWorld(stack, tenant, to);
       // The old lane marked the first and stopped: no send, no record.
@@ -117,16 +119,13 @@ describe('two lanes of one number at once', () => {
       expect((await markInFlight(stack.db.sql, [row!.id], new Date(stack.clock.now()))).size).toBe(1);
 
       taker.poke();
-      await idle();
+      await idle(taker);
       expect(atMeta(to)).toBe(0);
 
       // Past each look (every IN_FLIGHT_CHECK_MS), through the grace period twice: the recovery, then the retry.
       await vi.waitFor(async () => {
         stack.clock.advance(5 * IN_FLIGHT_CHECK_MS);
-        const rows = await stack.db.sql<{ wamid: string; meta_wamid: string | null }[]>`
-          select wamid, meta_wamid from messages where wamid = any(${[first, second]}) order by id`;
-        expect(rows.map((r) => r.meta_wamid)).not.toContain(null);
-        expect(arrived(to).map((m) => m.id)).toEqual(rows.map((r) => r.meta_wamid));
+        await expectInOrderAtMeta(to, [first, second]);
       });
       const attempts = await stack.db.sql<{ outcome: string; reason: string | null }[]>`
         select a.outcome, a.response->>'reason' as reason from message_attempts a where a.message_id = ${row!.id} order by a.id`;

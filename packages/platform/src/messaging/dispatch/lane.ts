@@ -103,14 +103,9 @@ export class Lane {
 
   async #run(): Promise<void> {
     try {
-      const now = () => new Date(this.ctx.clock.now());
       if (!this.#number) {
         this.#enter('recovering in-flight sends');
-        const recovered = await recoverInFlight(this.ctx.sql, this.phoneNumberId, now(), this.ctx.unknownOutcomeGraceMs);
-        if (recovered > 0) {
-          this.ctx.metrics.unknownOutcomes.inc({ phone_number_id: this.phoneNumberId }, recovered);
-          this.ctx.logger.warn({ phone_number_id: this.phoneNumberId, recovered }, 'in-flight sends of a stopped process retried');
-        }
+        await this.#recoverInFlight();
       }
       this.#enter('loading the number');
       this.#number = await numberById(this.ctx, this.phoneNumberId);
@@ -355,6 +350,23 @@ export class Lane {
     }
   }
 
+  /**
+   * Sends another holder left marked in flight become unknown outcomes, retried after the grace
+   * period: all of them at the lane's start (a stopped process's), or those marked before
+   * `markedBefore` (a lane that lost its lease and never recorded its round).
+   */
+  async #recoverInFlight(markedBefore?: number): Promise<void> {
+    const now = new Date(this.ctx.clock.now());
+    const before = markedBefore === undefined ? undefined : new Date(markedBefore);
+    const recovered = await recoverInFlight(this.ctx.sql, this.phoneNumberId, now, this.ctx.unknownOutcomeGraceMs, before);
+    if (recovered === 0) return;
+    this.ctx.metrics.unknownOutcomes.inc({ phone_number_id: this.phoneNumberId }, recovered);
+    this.ctx.logger.warn(
+      { phone_number_id: this.phoneNumberId, recovered },
+      before ? 'in-flight sends another lane left unrecorded retried' : 'in-flight sends of a stopped process retried',
+    );
+  }
+
   async #scheduleWake(): Promise<void> {
     const now = this.ctx.clock.now();
     const next = await nextWork(this.ctx.sql, this.phoneNumberId, new Date(now));
@@ -367,11 +379,7 @@ export class Lane {
     if (next.inFlightSince) {
       const markedBefore = now - this.ctx.unknownOutcomeGraceMs;
       if (next.inFlightSince.getTime() <= markedBefore) {
-        const recovered = await recoverInFlight(this.ctx.sql, this.phoneNumberId, new Date(now), this.ctx.unknownOutcomeGraceMs, new Date(markedBefore));
-        if (recovered > 0) {
-          this.ctx.metrics.unknownOutcomes.inc({ phone_number_id: this.phoneNumberId }, recovered);
-          this.ctx.logger.warn({ phone_number_id: this.phoneNumberId, recovered }, 'in-flight sends another lane left unrecorded retried');
-        }
+        await this.#recoverInFlight(markedBefore);
         this.#again = true;
         return;
       }
